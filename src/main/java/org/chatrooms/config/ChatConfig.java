@@ -1,0 +1,81 @@
+package org.chatrooms.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every tunable of a chat node, read once at start-up and immutable afterwards. The README's configuration
+ * table documents each name and default; keep the two in step.
+ *
+ * @param maxMessageChars      longest chat message accepted, in characters (code points) of its text
+ * @param maxFrameChars        longest WebSocket text frame accepted, in characters; bigger frames are closed
+ *                             with 1009 by the container before our code sees them
+ * @param sendQueueFrames      frames that may wait for one slow client before it is disconnected (1013)
+ * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
+ * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
+ * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
+ * @param redisPrefix          prefix of every Redis key and channel this deployment uses
+ */
+public record ChatConfig(
+        int maxMessageChars,
+        int maxFrameChars,
+        int sendQueueFrames,
+        List<String> allowedOrigins,
+        boolean allowMissingOrigin,
+        Optional<String> redisUrl,
+        String redisPrefix) {
+
+    public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
+    public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
+    public static final int DEFAULT_SEND_QUEUE_FRAMES = 256;
+    public static final String DEFAULT_REDIS_PREFIX = "chat:";
+
+    public ChatConfig {
+        requirePositive("CHAT_MAX_MESSAGE_CHARS", maxMessageChars);
+        requirePositive("CHAT_MAX_FRAME_CHARS", maxFrameChars);
+        requirePositive("CHAT_SEND_QUEUE_FRAMES", sendQueueFrames);
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public static ChatConfig defaults() {
+        return from(Settings.of(java.util.Map.of()));
+    }
+
+    public static ChatConfig from(Settings settings) {
+        return new ChatConfig(
+                intSetting(settings, "CHAT_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
+                intSetting(settings, "CHAT_MAX_FRAME_CHARS", DEFAULT_MAX_FRAME_CHARS),
+                intSetting(settings, "CHAT_SEND_QUEUE_FRAMES", DEFAULT_SEND_QUEUE_FRAMES),
+                settings.get("CHAT_ALLOWED_ORIGINS")
+                        .map(list -> Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList())
+                        .orElse(List.of()),
+                settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
+                settings.get("CHAT_REDIS_URL"),
+                settings.get("CHAT_REDIS_PREFIX").orElse(DEFAULT_REDIS_PREFIX));
+    }
+
+    private static int intSetting(Settings settings, String name, int fallback) {
+        return settings.get(name).map(value -> {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
+            }
+        }).orElse(fallback);
+    }
+
+    private static boolean parseBoolean(String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, not '" + value + "'");
+        };
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, not " + value);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.chatrooms.relay;
+
+import java.util.concurrent.CompletionStage;
+
+import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.room.RoomName;
+
+/**
+ * The one path every chat message takes, the role Django Channels gives its channel layer. A node publishes what
+ * its users post and delivers to its sockets only what comes back through {@link RelayListener}: the sender's own
+ * echo is its acknowledgement, and one-node and cluster runs share the same delivery code.
+ *
+ * <p>Guarantees, for every implementation:
+ * <ul>
+ *   <li>the relay assigns each message its id, increasing by one per message within a room, and its timestamp;</li>
+ *   <li>every node that joined a room receives that room's messages in id order, each once;</li>
+ *   <li>a node receives nothing of rooms it has not joined (or has left);</li>
+ *   <li>{@link #publish} fails (never drops silently) when the message cannot reach the room, so the sender can
+ *       be told.</li>
+ * </ul>
+ * All methods are thread-safe and none blocks on the network: waiting happens on the returned stages.
+ */
+public interface Relay extends AutoCloseable {
+
+    /** Begins relaying to {@code listener}; called once, before any other method. */
+    void start(RelayListener listener);
+
+    /**
+     * Asks to receive {@code room}'s messages. The stage completes once messages published after it completed
+     * are certain to arrive. Joins and leaves of one room are called in order (the caller serialises them).
+     */
+    CompletionStage<Void> join(RoomName room);
+
+    /** Stops receiving {@code room}'s messages; the last local socket of the room left. */
+    void leave(RoomName room);
+
+    /**
+     * Orders and distributes a post. The stage completes with the ordered message once the relay accepted it,
+     * or exceptionally with {@link RelayUnavailableException} when it did not reach the room.
+     */
+    CompletionStage<ChatMessage> publish(ChatPost post);
+
+    /** Whether the relay can carry messages right now (readiness probe). */
+    boolean isReady();
+
+    /** Stops every thread of the relay and releases its connections; waits a bounded time. */
+    @Override
+    void close();
+}

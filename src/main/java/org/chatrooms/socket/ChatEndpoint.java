@@ -1,0 +1,142 @@
+package org.chatrooms.socket;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+
+import org.chatrooms.app.ChatNode;
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.protocol.ProtocolException;
+import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.room.RoomName;
+
+/**
+ * One chat socket: {@code ws(s)://host/<context>/ws/chat/<room>/}, with or without the trailing slash.
+ *
+ * <p>The endpoint only validates and publishes to the relay; it never writes to other sockets. Everything a
+ * client receives, its own echo included, comes back through the relay and {@link LocalRooms}, and is written
+ * by the client's {@link ClientConnection}. Container threads call these methods one at a time per socket.
+ */
+@ServerEndpoint(value = ChatPaths.SOCKET_TEMPLATE, configurator = ChatEndpointConfigurator.class)
+public class ChatEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    static final String ANONYMOUS = "anonymous";
+    /** How long a new socket may wait for the relay to deliver its room here before it is told so. */
+    private static final long JOIN_TIMEOUT_SECONDS = 5;
+
+    private final ChatNode node;
+    private RoomName room;
+    private ClientConnection client;
+
+    public ChatEndpoint(ChatNode node) {
+        this.node = node;
+    }
+
+    @OnOpen
+    public void open(Session session, @PathParam("room") String roomName) throws IOException {
+        var parsed = RoomName.parse(roomName);
+        if (parsed.isEmpty()) {
+            // The handshake filter answers 404 first; this guards containers that route around it.
+            session.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Not a room name"));
+            return;
+        }
+        room = parsed.get();
+        client = node.connect(session);
+        try {
+            node.rooms().join(room, client).toCompletableFuture().get(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Room " + room + " is not relayed to this node yet", e);
+            client.send(node.codec().encodeError("relay_unavailable",
+                    "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
+        }
+    }
+
+    @OnMessage
+    public void onText(String frame) {
+        if (client == null) {
+            return;
+        }
+        String text;
+        try {
+            text = node.codec().parseMessageText(frame);
+        } catch (ProtocolException e) {
+            client.send(node.codec().encodeError(e));
+            return;
+        }
+        node.relay().publish(new ChatPost(room, ANONYMOUS, text)).whenComplete((message, failure) -> {
+            if (failure != null) {
+                client.send(node.codec().encodeError("not_delivered", notDeliveredText(failure)));
+            }
+        });
+    }
+
+    @OnMessage
+    public void onBinary(ByteBuffer ignored, Session session) {
+        CloseReason reason = new CloseReason(CloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
+        if (client != null) {
+            client.close(reason);
+        } else {
+            closeQuietly(session, reason);
+        }
+    }
+
+    @OnClose
+    public void onClose(Session session, CloseReason reason) {
+        leaveRoom();
+    }
+
+    @OnError
+    public void onError(Session session, Throwable error) {
+        if (isClientGone(error)) {
+            LOG.log(Level.FINE, "Client " + session.getId() + " went away", error);
+        } else {
+            LOG.log(Level.WARNING, "Error on chat socket " + session.getId() + " in room " + room, error);
+        }
+        leaveRoom();
+    }
+
+    private void leaveRoom() {
+        if (client != null) {
+            node.rooms().leave(room, client);
+        }
+    }
+
+    private static String notDeliveredText(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String why = cause instanceof RelayUnavailableException ? cause.getMessage() : "internal error";
+        return "Message not delivered (" + why + "). Please send it again.";
+    }
+
+    private static boolean isClientGone(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof EOFException || t instanceof java.nio.channels.ClosedChannelException
+                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException ignored) {
+            // best effort: the connection is already gone
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.chatrooms.socket;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+/**
+ * One browser's socket and the frames waiting for it.
+ *
+ * <p>Threads: {@link #send} is called from any thread (the relay's dispatch thread for chat frames, container
+ * threads for error frames). At most one asynchronous write is in flight: whoever finds the socket idle starts
+ * it, and the write's completion handler (a container thread) starts the next. The queue is guarded by
+ * {@code this}; the socket is written outside that lock, so a sender never waits on a slow peer.
+ *
+ * <p>Backpressure: when {@code maxQueuedFrames} frames are already waiting, the client cannot keep up; it is
+ * closed with 1013 (try again later) instead of growing memory, and the frames are dropped for it alone.
+ * Closing may block on the container's close handshake, so it runs on {@code closer}, never on the caller.
+ */
+public final class ClientConnection {
+
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+
+    private final Session session;
+    private final int maxQueuedFrames;
+    private final Executor closer;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean writing;
+    private boolean closing;
+
+    public ClientConnection(Session session, int maxQueuedFrames, Executor closer) {
+        this.session = session;
+        this.maxQueuedFrames = maxQueuedFrames;
+        this.closer = closer;
+    }
+
+    public String id() {
+        return session.getId();
+    }
+
+    /** Queues a frame for this client; never blocks. Frames of one caller arrive in the order sent. */
+    public void send(String frame) {
+        boolean overflowed = false;
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            if (!writing) {
+                writing = true;
+            } else if (queue.size() < maxQueuedFrames) {
+                queue.addLast(frame);
+                return;
+            } else {
+                overflowed = true;
+            }
+        }
+        if (overflowed) {
+            LOG.fine(() -> "Closing slow client " + id() + ": " + maxQueuedFrames + " frames waiting");
+            close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "Too slow: messages were piling up"));
+        } else {
+            write(frame);
+        }
+    }
+
+    /** Closes this client from another thread, without waiting; used for shutdown and slow clients. */
+    public void close(CloseReason reason) {
+        synchronized (this) {
+            closing = true;
+            queue.clear();
+        }
+        closer.execute(() -> {
+            try {
+                session.close(reason);
+            } catch (IOException | IllegalStateException e) {
+                LOG.log(Level.FINE, "Close of " + id() + " failed; the connection is gone already", e);
+            }
+        });
+    }
+
+    private void write(String frame) {
+        try {
+            session.getAsyncRemote().sendText(frame, this::onWritten);
+        } catch (IllegalStateException e) {
+            // The session closed under us; its onClose removes it from its room.
+            LOG.log(Level.FINE, "Dropping frames for closed session " + id(), e);
+            markGone();
+        }
+    }
+
+    private void onWritten(SendResult result) {
+        if (!result.isOK()) {
+            LOG.log(Level.FINE, "Write to " + id() + " failed", result.getException());
+            markGone();
+            return;
+        }
+        String next;
+        synchronized (this) {
+            next = closing ? null : queue.pollFirst();
+            if (next == null) {
+                writing = false;
+            }
+        }
+        if (next != null) {
+            write(next);
+        }
+    }
+
+    private synchronized void markGone() {
+        closing = true;
+        writing = false;
+        queue.clear();
+    }
+}

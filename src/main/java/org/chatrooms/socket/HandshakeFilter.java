@@ -1,0 +1,53 @@
+package org.chatrooms.socket;
+
+import java.io.IOException;
+import java.util.logging.Logger;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.chatrooms.app.ChatNode;
+
+/**
+ * Guards the WebSocket handshake before the container upgrades it: a foreign {@code Origin} gets 403 and a bad
+ * room name 404, as plain HTTP answers the client can see.
+ *
+ * <p>Why a filter and not {@code Configurator.checkOrigin}: that method gets only the Origin value, but the rule
+ * (Django's {@code AllowedHostsOriginValidator}) compares it with the request's {@code Host}. Declared in
+ * {@code web.xml}, this filter runs before the containers' own upgrade filters (Tomcat's {@code WsFilter},
+ * Tyrus' {@code TyrusServletFilter}), which are added programmatically after the application's filters.
+ */
+public final class HandshakeFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!isWebSocketUpgrade(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (ChatPaths.socketRoom(path).isEmpty()) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "Not a chat room");
+            return;
+        }
+        OriginPolicy policy = ChatNode.of(request.getServletContext()).originPolicy();
+        String origin = request.getHeader("Origin");
+        if (!policy.allows(origin, request.getHeader("Host"))) {
+            LOG.info(() -> "Refused WebSocket handshake from Origin " + origin + " to Host " + request.getHeader("Host"));
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+}

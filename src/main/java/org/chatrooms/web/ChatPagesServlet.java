@@ -1,0 +1,57 @@
+package org.chatrooms.web;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.chatrooms.room.RoomName;
+
+/**
+ * The pages: {@code /} redirects to {@code /chat/}, the index; {@code /chat/<room>/} is a room. Paths are
+ * container-decoded, so percent-encoded UTF-8 room names arrive as text. Anything else under {@code /chat/},
+ * including a bad room name, is a 404 page.
+ */
+public final class ChatPagesServlet extends HttpServlet {
+
+    static final String INDEX_JSP = "/WEB-INF/jsp/index.jsp";
+    static final String ROOM_JSP = "/WEB-INF/jsp/room.jsp";
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        String base = request.getContextPath() + "/chat/";
+        if (request.getServletPath().isEmpty() || request.getServletPath().equals("/")) {
+            response.sendRedirect(base);
+            return;
+        }
+        String path = request.getPathInfo();
+        if (path == null) {
+            response.sendRedirect(base);
+        } else if (path.equals("/")) {
+            request.getRequestDispatcher(INDEX_JSP).forward(request, response);
+        } else {
+            serveRoom(path.substring(1), base, request, response);
+        }
+    }
+
+    private static void serveRoom(String rest, String base, HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        boolean slash = rest.endsWith("/");
+        String name = slash ? rest.substring(0, rest.length() - 1) : rest;
+        var room = RoomName.parse(name);
+        if (room.isEmpty()) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "No such room");
+        } else if (!slash) {
+            response.sendRedirect(base + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/");
+        } else {
+            request.setAttribute("roomHtml", Html.escape(room.get().value()));
+            request.setAttribute("roomJson", Html.jsonForScript(room.get().value()));
+            request.getRequestDispatcher(ROOM_JSP).forward(request, response);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.chatrooms.dev;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * The built WAR on an embedded Tomcat: the README's run command and the multi-node tests both use it. Each
+ * instance is a whole server (own engine, own port, own class loader for the WAR), so several run in one JVM.
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final Context context;
+    private final String contextPath;
+
+    private ChatServer(Tomcat tomcat, Context context, String contextPath) {
+        this.tomcat = tomcat;
+        this.context = context;
+        this.contextPath = contextPath;
+    }
+
+    /** The WAR that {@code mvn package} built, as the failsafe and run configurations pass it. */
+    public static Path builtWar() {
+        String war = System.getProperty("chat.war");
+        if (war == null) {
+            throw new IllegalStateException("System property chat.war (path of the built WAR) is not set");
+        }
+        return Path.of(war).toAbsolutePath();
+    }
+
+    /**
+     * Starts the WAR at {@code contextPath} ("" for ROOT) on {@code address:port}; port 0 picks a free one.
+     * {@code parameters} become context parameters, which the application reads before system properties.
+     */
+    public static ChatServer start(Path war, String contextPath, String address, int port,
+                                   Map<String, String> parameters) throws LifecycleException, IOException {
+        Path base = Path.of(System.getProperty("chat.test.output", "target"), "tomcat", UUID.randomUUID().toString());
+        Files.createDirectories(base.resolve("webapps"));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setHostname("127.0.0.1");
+        tomcat.getEngine().setName("chat-" + base.getFileName());
+        tomcat.getConnector().setProperty("address", address);
+        tomcat.getConnector().setPort(port);
+        Context context = tomcat.addWebapp(contextPath, war.toString());
+        parameters.forEach(context::addParameter);
+        tomcat.start();
+        return new ChatServer(tomcat, context, contextPath);
+    }
+
+    public static ChatServer start(Map<String, String> parameters) throws LifecycleException, IOException {
+        return start(builtWar(), "", "127.0.0.1", 0, parameters);
+    }
+
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    /** {@code http://127.0.0.1:<port><context>/} */
+    public URI httpBase() {
+        return URI.create("http://127.0.0.1:" + port() + contextPath + "/");
+    }
+
+    /** {@code ws://127.0.0.1:<port><context>/} */
+    public URI wsBase() {
+        return URI.create("ws://127.0.0.1:" + port() + contextPath + "/");
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public Tomcat tomcat() {
+        return tomcat;
+    }
+
+    @Override
+    public void close() throws LifecycleException {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}
