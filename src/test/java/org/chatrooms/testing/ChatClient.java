@@ -1,0 +1,198 @@
+package org.chatrooms.testing;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * A test's chat socket on the JDK's WebSocket client: frames are queued as they arrive and every wait has a
+ * timeout, so a test fails with a message instead of hanging.
+ */
+public final class ChatClient implements AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final WebSocket socket;
+    private final Listener listener;
+
+    private ChatClient(WebSocket socket, Listener listener) {
+        this.socket = socket;
+        this.listener = listener;
+    }
+
+    /** Connects to {@code <wsBase>ws/chat/<room>/} with a same-host Origin, as a browser on the page would. */
+    public static ChatClient join(URI wsBase, String room) {
+        return connect(wsBase.resolve("ws/chat/" + encode(room) + "/"), "http://" + wsBase.getAuthority());
+    }
+
+    public static ChatClient connect(URI uri, String origin) {
+        try {
+            return connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("Handshake with " + uri + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("Handshake with " + uri + " did not finish in time", e);
+        }
+    }
+
+    public static CompletableFuture<ChatClient> connectAsync(URI uri, String origin) {
+        Listener listener = new Listener();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        return builder.buildAsync(uri, listener).thenApply(socket -> new ChatClient(socket, listener));
+    }
+
+    /** The HTTP status a refused handshake got (e.g. 403, 404). */
+    public static int refusedStatus(URI uri, String origin) {
+        try {
+            connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
+            throw new AssertionError("Handshake with " + uri + " from " + origin + " was accepted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw new AssertionError("Handshake failed without an HTTP answer", e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("Handshake did not finish in time", e);
+        }
+    }
+
+    public static String encode(String room) {
+        return java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Sends {@code {"message": text}}. */
+    public ChatClient say(String text) {
+        return sendRaw(Json.createObjectBuilder().add("message", text).build().toString());
+    }
+
+    public ChatClient sendRaw(String frame) {
+        await(socket.sendText(frame, true), "send");
+        return this;
+    }
+
+    public ChatClient sendBinary(byte[] bytes) {
+        await(socket.sendBinary(ByteBuffer.wrap(bytes), true), "send binary");
+        return this;
+    }
+
+    /** The next frame, parsed; fails after {@link #TIMEOUT}. */
+    public JsonObject next() {
+        try {
+            String frame = listener.frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("No frame within " + TIMEOUT + (listener.closed.isDone()
+                        ? "; socket closed with " + listener.closed.getNow(null) : ""));
+            }
+            try (var reader = Json.createReader(new StringReader(frame))) {
+                return reader.readObject();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next {@code count} frames. */
+    public List<JsonObject> next(int count) {
+        List<JsonObject> frames = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            frames.add(next());
+        }
+        return frames;
+    }
+
+    /** The next chat message, skipping nothing: fails if the next frame is of another type. */
+    public JsonObject nextChat() {
+        JsonObject frame = next();
+        if (!"chat.message".equals(frame.getString("type", null))) {
+            throw new AssertionError("Expected a chat message, got " + frame);
+        }
+        return frame;
+    }
+
+    /** Frames already received and not yet taken, without waiting. */
+    public List<String> pending() {
+        List<String> drained = new ArrayList<>();
+        listener.frames.drainTo(drained);
+        return drained;
+    }
+
+    /** The close code and reason the server sent, e.g. {@code 1009 ...}; fails if it does not close in time. */
+    public CloseStatus awaitClose() {
+        return await(listener.closed, "close");
+    }
+
+    public boolean isClosed() {
+        return listener.closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    private static <T> T await(CompletionStage<T> stage, String what) {
+        try {
+            return stage.toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError(what + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError(what + " did not finish within " + TIMEOUT, e);
+        }
+    }
+
+    public record CloseStatus(int code, String reason) {
+    }
+
+    /** Collects whole text frames; the JDK client may split one frame into several parts. */
+    private static final class Listener implements WebSocket.Listener {
+        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new CloseStatus(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new CloseStatus(1006, String.valueOf(error)));
+        }
+    }
+}
