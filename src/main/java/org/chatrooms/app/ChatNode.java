@@ -83,7 +83,7 @@ public final class ChatNode implements AutoCloseable {
 
     /** A socket's outbound side, with this node's queue limit and closer thread. */
     public ClientConnection connect(jakarta.websocket.Session session) {
-        return new ClientConnection(session, config.sendQueueFrames(), closer);
+        return new ClientConnection(ClientConnection.Peer.of(session), config.sendQueueFrames(), closer);
     }
 
     /**

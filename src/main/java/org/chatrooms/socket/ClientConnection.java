@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
@@ -27,21 +28,50 @@ public final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
-    private final Session session;
+    private final Peer peer;
     private final int maxQueuedFrames;
     private final Executor closer;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean closing;
 
-    public ClientConnection(Session session, int maxQueuedFrames, Executor closer) {
-        this.session = session;
+    /** The far end of a connection: the container's {@link Session}, or a test's stand-in. */
+    public interface Peer {
+        String id();
+
+        /** Starts an asynchronous write; {@code done} is called once when it finished or failed. */
+        void sendText(String frame, SendHandler done);
+
+        void close(CloseReason reason) throws IOException;
+
+        static Peer of(Session session) {
+            return new Peer() {
+                @Override
+                public String id() {
+                    return session.getId();
+                }
+
+                @Override
+                public void sendText(String frame, SendHandler done) {
+                    session.getAsyncRemote().sendText(frame, done);
+                }
+
+                @Override
+                public void close(CloseReason reason) throws IOException {
+                    session.close(reason);
+                }
+            };
+        }
+    }
+
+    public ClientConnection(Peer peer, int maxQueuedFrames, Executor closer) {
+        this.peer = peer;
         this.maxQueuedFrames = maxQueuedFrames;
         this.closer = closer;
     }
 
     public String id() {
-        return session.getId();
+        return peer.id();
     }
 
     /** Queues a frame for this client; never blocks. Frames of one caller arrive in the order sent. */
@@ -76,7 +106,7 @@ public final class ClientConnection {
         }
         closer.execute(() -> {
             try {
-                session.close(reason);
+                peer.close(reason);
             } catch (IOException | IllegalStateException e) {
                 LOG.log(Level.FINE, "Close of " + id() + " failed; the connection is gone already", e);
             }
@@ -85,7 +115,7 @@ public final class ClientConnection {
 
     private void write(String frame) {
         try {
-            session.getAsyncRemote().sendText(frame, this::onWritten);
+            peer.sendText(frame, this::onWritten);
         } catch (IllegalStateException e) {
             // The session closed under us; its onClose removes it from its room.
             LOG.log(Level.FINE, "Dropping frames for closed session " + id(), e);

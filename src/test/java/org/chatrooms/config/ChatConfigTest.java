@@ -1,0 +1,65 @@
+package org.chatrooms.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class ChatConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ChatConfig config = ChatConfig.defaults();
+        assertEquals(4096, config.maxMessageChars());
+        assertEquals(65536, config.maxFrameChars());
+        assertEquals(256, config.sendQueueFrames());
+        assertEquals(List.of(), config.allowedOrigins());
+        assertFalse(config.allowMissingOrigin());
+        assertEquals(Optional.empty(), config.redisUrl());
+        assertEquals("chat:", config.redisPrefix());
+    }
+
+    @Test
+    void readsEverySetting() {
+        ChatConfig config = ChatConfig.from(Settings.of(Map.of(
+                "CHAT_MAX_MESSAGE_CHARS", "100", "CHAT_MAX_FRAME_CHARS", "2000", "CHAT_SEND_QUEUE_FRAMES", "8",
+                "CHAT_ALLOWED_ORIGINS", "a.example, .b.example  https://c.example", "CHAT_ALLOW_MISSING_ORIGIN", "yes",
+                "CHAT_REDIS_URL", "redis://127.0.0.1:7000/2", "CHAT_REDIS_PREFIX", "staging:")));
+        assertEquals(100, config.maxMessageChars());
+        assertEquals(2000, config.maxFrameChars());
+        assertEquals(8, config.sendQueueFrames());
+        assertEquals(List.of("a.example", ".b.example", "https://c.example"), config.allowedOrigins());
+        assertTrue(config.allowMissingOrigin());
+        assertEquals(Optional.of("redis://127.0.0.1:7000/2"), config.redisUrl());
+        assertEquals("staging:", config.redisPrefix());
+    }
+
+    @Test
+    void contextParametersWinOverTheJvm() {
+        System.setProperty("CHAT_SEND_QUEUE_FRAMES", "3");
+        try {
+            assertEquals(3, ChatConfig.from(Settings.layered(name -> null)).sendQueueFrames());
+            assertEquals(5, ChatConfig.from(Settings.layered(Map.of("CHAT_SEND_QUEUE_FRAMES", "5")::get))
+                    .sendQueueFrames());
+        } finally {
+            System.clearProperty("CHAT_SEND_QUEUE_FRAMES");
+        }
+    }
+
+    @Test
+    void badValuesNameTheSetting() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ChatConfig.from(Settings.of(Map.of("CHAT_MAX_MESSAGE_CHARS", "lots"))));
+        assertTrue(e.getMessage().contains("CHAT_MAX_MESSAGE_CHARS"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> ChatConfig.from(Settings.of(Map.of("CHAT_SEND_QUEUE_FRAMES", "0"))));
+        assertThrows(IllegalArgumentException.class,
+                () -> ChatConfig.from(Settings.of(Map.of("CHAT_ALLOW_MISSING_ORIGIN", "maybe"))));
+    }
+}

@@ -1,0 +1,103 @@
+package org.chatrooms.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.StringReader;
+import java.time.Instant;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.chatrooms.room.RoomName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ChatCodecTest {
+
+    private final ChatCodec codec = new ChatCodec(20);
+
+    @Test
+    void readsTheMessageOfAnOriginalClientFrame() throws ProtocolException {
+        assertEquals("hello", codec.parseMessageText("{\"message\": \"hello\"}"));
+        assertEquals("multi\nline\ttab", codec.parseMessageText("{\"message\":\"multi\\nline\\ttab\"}"));
+        assertEquals("台積電", codec.parseMessageText("{\"message\":\"\\u53f0積電\"}"));
+    }
+
+    @Test
+    void ignoresOtherMembersButNotTheirDepth() throws ProtocolException {
+        assertEquals("ok", codec.parseMessageText("{\"extra\":{\"a\":[1,2,{\"b\":null}]},\"message\":\"ok\"}"));
+        String deep = "{\"extra\":" + "[".repeat(50) + "]".repeat(50) + ",\"message\":\"x\"}";
+        assertEquals("too_deep", codeOf(deep));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "not json | invalid_json",
+            "{\"message\": \"unterminated | invalid_json",
+            "{\"message\":\"a\"} trailing | invalid_json",
+            "{\"message\":\"a\"}{} | invalid_json",
+            "[\"message\"] | not_an_object",
+            "\"message\" | not_an_object",
+            "42 | not_an_object",
+            "null | not_an_object",
+            "{} | missing_message",
+            "{\"text\":\"hi\"} | missing_message",
+            "{\"message\":42} | message_not_string",
+            "{\"message\":null} | message_not_string",
+            "{\"message\":[\"a\"]} | message_not_string",
+            "{\"message\":\"\"} | empty_message",
+            "{\"message\":\"  \\n \"} | empty_message",
+            "{\"message\":\"bell\\u0007\"} | control_character",
+            "{\"message\":\"esc\\u001b[2J\"} | control_character",
+            "{\"message\":\"c1\\u0085\"} | control_character",
+            "{\"message\":\"\\ud800\"} | invalid_text",
+            "{\"message\":\"\\udc00x\"} | invalid_text",
+            "{\"message\":\"123456789012345678901\"} | message_too_long",
+    })
+    void refusesBadFramesWithAReason(String frame, String code) {
+        assertEquals(code, codeOf(frame));
+    }
+
+    @Test
+    void countsLengthInCharacters() throws ProtocolException {
+        assertEquals("😀".repeat(20), codec.parseMessageText("{\"message\":\"" + "😀".repeat(20) + "\"}"));
+        assertEquals("message_too_long", codeOf("{\"message\":\"" + "😀".repeat(21) + "\"}"));
+    }
+
+    @Test
+    void encodesEveryFieldAndRoundTrips() {
+        ChatMessage message = new ChatMessage(new RoomName("台積電"), 17, Instant.parse("2026-11-25T19:50:37.123456Z"),
+                "anonymous", "<img src=x onerror=alert(1)> \"quoted\"\n");
+        String frame = codec.encode(message);
+        JsonObject json = parse(frame);
+        assertEquals("chat.message", json.getString("type"));
+        assertEquals("台積電", json.getString("room"));
+        assertEquals(17, json.getInt("id"));
+        assertEquals("2026-11-25T19:50:37.123Z", json.getString("ts"));
+        assertEquals("anonymous", json.getString("user"));
+        assertEquals(message.text(), json.getString("message"));
+        ChatMessage back = codec.decode(frame);
+        assertEquals(new ChatMessage(message.room(), 17, Instant.parse("2026-11-25T19:50:37.123Z"), "anonymous",
+                message.text()), back);
+    }
+
+    @Test
+    void errorFramesCarryAHumanReadableMessage() {
+        JsonObject json = parse(codec.encodeError(new ProtocolException("invalid_json", "Frame is not valid JSON.")));
+        assertEquals("error", json.getString("type"));
+        assertEquals("invalid_json", json.getString("code"));
+        assertEquals("Frame is not valid JSON.", json.getString("message"));
+    }
+
+    private String codeOf(String frame) {
+        return assertThrows(ProtocolException.class, () -> codec.parseMessageText(frame)).code();
+    }
+
+    private static JsonObject parse(String frame) {
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.chatrooms.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+
+import org.junit.jupiter.api.Test;
+
+/** The outbound queue's rules, against a peer whose writes complete only when the test says so. */
+class ClientConnectionTest {
+
+    /** Records writes; a write stays "on the wire" until {@link #complete()} is called. */
+    static class ManualPeer implements ClientConnection.Peer {
+        final List<String> written = new ArrayList<>();
+        final List<SendHandler> inFlight = new ArrayList<>();
+        volatile CloseReason closedWith;
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public String id() {
+            return "manual";
+        }
+
+        @Override
+        public synchronized void sendText(String frame, SendHandler done) {
+            if (!inFlight.isEmpty()) {
+                throw new IllegalStateException("TEXT_FULL_WRITING: two writes at once");
+            }
+            written.add(frame);
+            inFlight.add(done);
+        }
+
+        void complete() {
+            SendHandler done;
+            synchronized (this) {
+                done = inFlight.remove(0);
+            }
+            done.onResult(new SendResult());
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            closedWith = reason;
+            closed.countDown();
+        }
+    }
+
+    private final ExecutorService closer = Executors.newSingleThreadExecutor();
+
+    @Test
+    void writesOneFrameAtATimeInOrder() {
+        ManualPeer peer = new ManualPeer();
+        ClientConnection client = new ClientConnection(peer, 10, closer);
+        client.send("1");
+        client.send("2");
+        client.send("3");
+        assertEquals(List.of("1"), peer.written);
+        peer.complete();
+        assertEquals(List.of("1", "2"), peer.written);
+        peer.complete();
+        peer.complete();
+        assertEquals(List.of("1", "2", "3"), peer.written);
+        client.send("4");
+        assertEquals(List.of("1", "2", "3", "4"), peer.written);
+    }
+
+    @Test
+    void closesAClientThatFallsTooFarBehindWith1013() throws InterruptedException {
+        ManualPeer peer = new ManualPeer();
+        ClientConnection client = new ClientConnection(peer, 2, closer);
+        client.send("on the wire");
+        client.send("queued 1");
+        client.send("queued 2");
+        assertNull(peer.closedWith);
+        client.send("one too many");
+        assertTrue(peer.closed.await(5, TimeUnit.SECONDS));
+        assertEquals(CloseCodes.TRY_AGAIN_LATER, peer.closedWith.getCloseCode());
+        peer.complete();
+        client.send("after close");
+        assertEquals(List.of("on the wire"), peer.written);
+    }
+
+    @Test
+    void concurrentSendersNeverWriteTwiceAtOnceAndKeepTheirOrder() throws InterruptedException {
+        int threads = 4;
+        int perThread = 2_000;
+        CountDownLatch allWritten = new CountDownLatch(threads * perThread);
+        ExecutorService completer = Executors.newSingleThreadExecutor();
+        ManualPeer peer = new ManualPeer() {
+            @Override
+            public synchronized void sendText(String frame, SendHandler done) {
+                super.sendText(frame, done); // throws if a write is already in flight
+                allWritten.countDown();
+                completer.execute(this::complete); // like a container's write-completion thread
+            }
+        };
+        ClientConnection client = new ClientConnection(peer, threads * perThread, closer);
+        for (int t = 0; t < threads; t++) {
+            int sender = t;
+            new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    client.send(sender + ":" + i);
+                }
+            }).start();
+        }
+        assertTrue(allWritten.await(30, TimeUnit.SECONDS), "frames written: " + peer.written.size());
+        completer.shutdown();
+        assertNull(peer.closedWith);
+        int[] nextPerSender = new int[threads];
+        synchronized (peer) {
+            for (String frame : peer.written) {
+                String[] parts = frame.split(":");
+                int sender = Integer.parseInt(parts[0]);
+                assertEquals(nextPerSender[sender]++, Integer.parseInt(parts[1]), "order of sender " + sender);
+            }
+        }
+    }
+}
