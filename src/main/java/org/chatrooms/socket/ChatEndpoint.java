@@ -122,10 +122,14 @@ public class ChatEndpoint {
         return "Message not delivered (" + why + "). Please send it again.";
     }
 
+    /** Peers that vanish (reset, broken pipe, stalled past the write timeout) are routine, not server errors. */
     private static boolean isClientGone(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
             if (t instanceof EOFException || t instanceof java.nio.channels.ClosedChannelException
-                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("Connection reset"))) {
+                    || t instanceof java.net.SocketTimeoutException
+                    || (t instanceof IOException && (message.contains("Broken pipe")
+                    || message.contains("Connection reset")))) {
                 return true;
             }
         }

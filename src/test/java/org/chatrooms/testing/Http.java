@@ -1,0 +1,37 @@
+package org.chatrooms.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** Plain HTTP GETs for tests: no redirects followed, a timeout on every request. */
+public final class Http {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(ChatClient.TIMEOUT)
+            .build();
+
+    private Http() {
+    }
+
+    public static HttpResponse<String> get(URI uri) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(uri).timeout(ChatClient.TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code http://host:port/...} to {@code ws://host:port/...} */
+    public static URI toWebSocket(URI http) {
+        return URI.create("ws" + http.toString().substring("http".length()));
+    }
+}
