@@ -1,15 +1,15 @@
 package org.chatrooms.app;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 
+import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.config.ChatConfig;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.relay.InMemoryRelay;
@@ -35,6 +35,7 @@ public final class ChatNode implements AutoCloseable {
     private final Relay relay;
     private final LocalRooms rooms;
     private final OriginPolicy originPolicy;
+    private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
     private final ExecutorService closer;
 
     public ChatNode(ChatConfig config, Relay relay) {
@@ -43,7 +44,7 @@ public final class ChatNode implements AutoCloseable {
         this.relay = relay;
         this.rooms = new LocalRooms(relay, codec);
         this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
-        this.closer = Executors.newCachedThreadPool(namedThreads("chat-session-closer"));
+        this.closer = Executors.newCachedThreadPool(closerThreads);
         relay.start(rooms);
     }
 
@@ -96,25 +97,8 @@ public final class ChatNode implements AutoCloseable {
         var clients = rooms.allClients();
         clients.forEach(client -> client.close(goingAway));
         relay.close();
-        closer.shutdown();
-        try {
-            if (!closer.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warning("Some sockets did not finish closing within 5 s");
-                closer.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            closer.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        closerThreads.shutdown(closer, Duration.ofSeconds(5));
         LOG.info(() -> "Chat node stopped; closed " + clients.size() + " sockets");
     }
 
-    static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }

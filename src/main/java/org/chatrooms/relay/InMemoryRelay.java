@@ -1,6 +1,7 @@
 package org.chatrooms.relay;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.room.RoomName;
@@ -33,6 +35,7 @@ public final class InMemoryRelay implements Relay {
 
     private final Clock clock;
     private final ConcurrentHashMap<RoomName, RoomSequence> joined = new ConcurrentHashMap<>();
+    private final OwnedThreads dispatchThreads = new OwnedThreads("chat-relay-dispatch");
     private final ThreadPoolExecutor dispatcher;
     private volatile RelayListener listener;
 
@@ -44,7 +47,7 @@ public final class InMemoryRelay implements Relay {
         this.clock = clock;
         this.dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(DISPATCH_QUEUE_CAPACITY),
-                task -> new Thread(task, "chat-relay-dispatch"));
+                dispatchThreads);
     }
 
     @Override
@@ -98,15 +101,7 @@ public final class InMemoryRelay implements Relay {
 
     @Override
     public void close() {
-        dispatcher.shutdown();
-        try {
-            if (!dispatcher.awaitTermination(5, TimeUnit.SECONDS)) {
-                dispatcher.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            dispatcher.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        dispatchThreads.shutdown(dispatcher, Duration.ofSeconds(5));
     }
 
     /** Last id given out in one room; guarded by its own monitor. */
