@@ -29,6 +29,7 @@ public final class ChatNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatNode.class.getName());
     static final String CONTEXT_ATTRIBUTE = ChatNode.class.getName();
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final ChatConfig config;
     private final ChatCodec codec;
@@ -37,6 +38,7 @@ public final class ChatNode implements AutoCloseable {
     private final OriginPolicy originPolicy;
     private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
     private final ExecutorService closer;
+    private volatile boolean closing;
 
     public ChatNode(ChatConfig config, Relay relay) {
         this.config = config;
@@ -82,6 +84,11 @@ public final class ChatNode implements AutoCloseable {
         return originPolicy;
     }
 
+    /** Whether the node is shutting down: sockets that open now are sent away at once. */
+    public boolean isClosing() {
+        return closing;
+    }
+
     /** A socket's outbound side, with this node's queue limit and closer thread. */
     public ClientConnection connect(jakarta.websocket.Session session) {
         return new ClientConnection(ClientConnection.Peer.of(session), config.sendQueueFrames(), closer);
@@ -93,12 +100,25 @@ public final class ChatNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         CloseReason goingAway = new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down");
         var clients = rooms.allClients();
         clients.forEach(client -> client.close(goingAway));
+        awaitSocketsClosed();
         relay.close();
-        closerThreads.shutdown(closer, Duration.ofSeconds(5));
+        closerThreads.shutdown(closer, SHUTDOWN_GRACE);
         LOG.info(() -> "Chat node stopped; closed " + clients.size() + " sockets");
+    }
+
+    /** Gives clients a moment to answer the close, so no callback reaches a stopped application. */
+    private void awaitSocketsClosed() {
+        try {
+            if (!rooms.awaitEmpty(SHUTDOWN_GRACE)) {
+                LOG.warning(() -> "Sockets still open " + SHUTDOWN_GRACE + " after asking them to close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
 }

@@ -2,7 +2,10 @@ package org.chatrooms.socket;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,6 +55,10 @@ public class ChatEndpoint {
         if (parsed.isEmpty()) {
             // The handshake filter answers 404 first; this guards containers that route around it.
             session.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Not a room name"));
+            return;
+        }
+        if (node.isClosing()) {
+            session.close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
             return;
         }
         room = parsed.get();
@@ -122,12 +129,19 @@ public class ChatEndpoint {
         return "Message not delivered (" + why + "). Please send it again.";
     }
 
-    /** Peers that vanish (reset, broken pipe, stalled past the write timeout) are routine, not server errors. */
+    /**
+     * Peers that vanish (reset, broken pipe, stalled past the write timeout) are routine, not server errors. The
+     * classes are resolved here, at class initialisation: a peer's late close can call {@link #onError} after the
+     * application stopped, when its class loader refuses to load anything more.
+     */
+    private static final List<Class<? extends Throwable>> CLIENT_GONE = List.of(
+            EOFException.class, ClosedChannelException.class, SocketTimeoutException.class);
+
     private static boolean isClientGone(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            Throwable cause = t;
             String message = String.valueOf(t.getMessage());
-            if (t instanceof EOFException || t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof java.net.SocketTimeoutException
+            if (CLIENT_GONE.stream().anyMatch(type -> type.isInstance(cause))
                     || (t instanceof IOException && (message.contains("Broken pipe")
                     || message.contains("Connection reset")))) {
                 return true;

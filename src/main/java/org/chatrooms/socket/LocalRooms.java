@@ -1,9 +1,11 @@
 package org.chatrooms.socket;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
@@ -50,6 +52,29 @@ public final class LocalRooms implements RelayListener {
             }
             return existing;
         });
+        if (rooms.isEmpty()) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until every socket has left (after a shutdown asked them to close), at most {@code timeout}, so the
+     * peers' close replies are handled while the application still runs.
+     *
+     * @return whether every socket left in time
+     */
+    public synchronized boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!rooms.isEmpty()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     @Override

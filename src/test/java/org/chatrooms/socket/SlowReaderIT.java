@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(120)
 class SlowReaderIT {
 
-    private static final int MESSAGES = 2_000;
+    private static final int MESSAGES = 3_000;
+    /** Messages the sender has in flight at most: the pace of a fast chat, well within the queue's 64 frames. */
+    private static final int WINDOW = 8;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -47,14 +49,16 @@ class SlowReaderIT {
         try (RawWebSocket stalled = RawWebSocket.open(ws.resolve("ws/chat/slow/"), 4096);
              ChatClient sender = ChatClient.join(ws, "slow");
              ChatClient reader = ChatClient.join(ws, "slow")) {
-            for (int i = 0; i < MESSAGES; i++) {
-                sender.say(i + text);
+            for (int i = 0; i < MESSAGES; i += WINDOW) {
+                for (int j = i; j < i + WINDOW; j++) {
+                    sender.say(j + text);
+                }
+                assertEquals(WINDOW, sender.next(WINDOW).size());
             }
             List<JsonObject> received = reader.next(MESSAGES);
             for (int i = 0; i < MESSAGES; i++) {
                 assertEquals(i + text, received.get(i).getString("message"), "message " + i);
             }
-            assertEquals(MESSAGES, sender.next(MESSAGES).size());
             // Only now does the stalled client read. It got what fit into the socket buffers before it fell
             // behind, then the server ended it: with a 1013 close frame, or, since a peer that reads nothing
             // cannot receive one, by closing the TCP connection after the close frame's write timed out.

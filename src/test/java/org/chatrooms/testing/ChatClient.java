@@ -42,9 +42,21 @@ public final class ChatClient implements AutoCloseable {
         return connect(wsBase.resolve("ws/chat/" + encode(room) + "/"), "http://" + wsBase.getAuthority());
     }
 
+    /**
+     * Connects and returns once the server has put the socket in its room. The handshake's 101 reaches the client
+     * before the server's {@code @OnOpen} has run, so a message sent right after it could miss a socket still
+     * joining; the server handles a socket's frames only after its {@code @OnOpen}, so one round trip (a frame
+     * without a message, answered with an error frame to this client alone) proves the join is done.
+     */
     public static ChatClient connect(URI uri, String origin) {
         try {
-            return connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            ChatClient client = connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            client.sendRaw("{}");
+            JsonObject answer = client.next();
+            if (!"missing_message".equals(answer.getString("code", null))) {
+                throw new AssertionError("Expected the join round trip's answer, got " + answer);
+            }
+            return client;
         } catch (ExecutionException e) {
             throw new AssertionError("Handshake with " + uri + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
