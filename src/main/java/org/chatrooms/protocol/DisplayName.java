@@ -1,6 +1,7 @@
 package org.chatrooms.protocol;
 
 import java.security.Principal;
+import java.util.Optional;
 
 /**
  * The name shown with a chat message.
@@ -30,8 +31,9 @@ public record DisplayName(String value) {
      * @throws ProtocolException {@code invalid_name} when there is no principal and the requested name breaks a rule
      */
     public static DisplayName forSender(Principal principal, String requested) throws ProtocolException {
-        if (principal != null && principal.getName() != null && !principal.getName().isBlank()) {
-            return authenticated(principal.getName());
+        Optional<DisplayName> authenticated = ofPrincipal(principal);
+        if (authenticated.isPresent()) {
+            return authenticated.get();
         }
         if (requested == null || requested.isEmpty()) {
             return ANONYMOUS;
@@ -71,13 +73,20 @@ public record DisplayName(String value) {
         return new DisplayName(requested);
     }
 
-    /** The container's name for an authenticated user, with characters that would corrupt logs replaced. */
-    static DisplayName authenticated(String principalName) {
+    /**
+     * The container's name for an authenticated user, with characters that would corrupt logs replaced; empty
+     * when there is no principal (or it has no name).
+     */
+    public static Optional<DisplayName> ofPrincipal(Principal principal) {
+        if (principal == null || principal.getName() == null || principal.getName().isBlank()) {
+            return Optional.empty();
+        }
+        String principalName = principal.getName();
         StringBuilder safe = new StringBuilder(principalName.length());
         principalName.codePoints().forEach(c -> safe.appendCodePoint(
                 Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
                         || Character.getType(c) == Character.SURROGATE ? '\uFFFD' : c));
-        return new DisplayName(safe.toString());
+        return Optional.of(new DisplayName(safe.toString()));
     }
 
     private static boolean isNameCharacter(int c) {
