@@ -105,7 +105,12 @@ public final class Browser implements AutoCloseable {
 
     /** Waits up to {@link #TIMEOUT} for {@code condition} to return something other than null or false. */
     public <T> T until(Function<WebDriver, T> condition, String what) {
-        return new WebDriverWait(driver, TIMEOUT)
+        return until(condition, what, TIMEOUT);
+    }
+
+    /** Waits up to {@code timeout}, for the few things that take longer by design (reconnect backoff). */
+    public <T> T until(Function<WebDriver, T> condition, String what, Duration timeout) {
+        return new WebDriverWait(driver, timeout)
                 .withMessage(() -> "waiting for " + what + " on " + driver.getCurrentUrl())
                 .until(condition);
     }

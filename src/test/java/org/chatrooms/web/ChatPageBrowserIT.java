@@ -192,6 +192,9 @@ class ChatPageBrowserIT {
         assertEquals(List.of(), alice.driver().findElements(By.cssSelector("img, svg, script")));
         alice.open(server.httpBase() + "chat/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/");
         screenshot(alice, "not-found");
+        // The browser reports the pages' own 404 and 400 statuses; nothing else may go wrong.
+        assertEquals(List.of(), alice.consoleErrors().stream()
+                .filter(e -> !e.getMessage().matches(".*status of 40[04].*")).toList());
     }
 
     @Test
