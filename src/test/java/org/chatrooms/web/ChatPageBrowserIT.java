@@ -244,6 +244,19 @@ class ChatPageBrowserIT {
     }
 
     @Test
+    void draftSurvivesAReload() {
+        RoomPage a = RoomPage.open(alice, server.httpBase(), "drafts");
+        a.input().sendKeys("half a thought");
+        alice.driver().navigate().refresh();
+        RoomPage again = RoomPage.attach(alice).awaitState("connected");
+        assertEquals("half a thought", again.input().getDomProperty("value"));
+        again.input().sendKeys(Keys.ENTER);
+        again.awaitText("half a thought");
+        alice.driver().navigate().refresh();
+        assertEquals("", RoomPage.attach(alice).awaitState("connected").input().getDomProperty("value"));
+    }
+
+    @Test
     void logFollowsTheConversationUnlessTheReaderScrolledUp() {
         RoomPage a = RoomPage.open(alice, server.httpBase(), "busy");
         try (ChatClient other = ChatClient.join(server.wsBase(), "busy")) {
