@@ -82,7 +82,8 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
-                .withLogFile(new File(System.getProperty("chat.test.output", "target"), "chromedriver.log"))
+                .withLogFile(new File(System.getProperty("chat.test.output", "target"),
+                        profile.getFileName() + "-chromedriver.log"))
                 .build();
         return new Browser(new ChromeDriver(service, options), profile);
     }

@@ -76,6 +76,15 @@ class LocalizedContextPathBrowserIT {
         }
         assertTrue(reader.find("#chat-log li.own .you").getText().equals("你"));
         reader.screenshot("LocalizedContextPathBrowserIT-room-zh");
+        reader.cdp("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
+        try {
+            assertTrue((Boolean) reader.script("return document.documentElement.scrollWidth <= window.innerWidth"),
+                    "no sideways scrolling on a phone");
+            reader.screenshot("LocalizedContextPathBrowserIT-room-zh-phone");
+        } finally {
+            reader.cdp("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
         assertEquals(List.of(), reader.consoleErrors());
     }
 
