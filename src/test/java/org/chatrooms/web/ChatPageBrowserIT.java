@@ -219,10 +219,11 @@ class ChatPageBrowserIT {
                 alice.script("return window.keys"), "the keys the page saw");
         assertEquals("你好", a.input().getDomProperty("value"), "the composed text waits in the composer");
         assertEquals(List.of(), a.pending(), "nothing was sent");
+        screenshot(alice, "composed");
 
         a.say(""); // a plain Enter now sends
         assertEquals(List.of(new Line("Alice", "你好", false)), b.awaitLines(1));
-        screenshot(alice, "alice");
+        screenshot(alice, "sent");
     }
 
     private static void pressEnter(Browser browser, int keyCode) {
