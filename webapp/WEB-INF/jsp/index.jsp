@@ -1,4 +1,4 @@
-<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" trimDirectiveWhitespaces="true" %><!DOCTYPE html>
+<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" %><!DOCTYPE html>
 <%-- Texts come from UiText (request attribute "text"), our own strings; values from users are escaped by Html. --%>
 <html lang="${text.languageTag()}">
 <head>

@@ -1,4 +1,4 @@
-<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" isErrorPage="true" trimDirectiveWhitespaces="true" %><!DOCTYPE html>
+<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" isErrorPage="true" %><!DOCTYPE html>
 <html lang="${text.languageTag()}">
 <head>
   <meta charset="utf-8">

@@ -1,4 +1,4 @@
-<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" trimDirectiveWhitespaces="true" %><!DOCTYPE html>
+<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" %><!DOCTYPE html>
 <%-- Texts come from UiText (request attribute "text"), our own strings; the room name is escaped by Html. --%>
 <html lang="${text.languageTag()}">
 <head>
@@ -31,7 +31,8 @@
   </div>
   <p id="signed-in" class="signed-in" hidden>${text['name.signedIn']} <strong id="signed-in-name"></strong></p>
   <div class="log-area">
-    <ol id="chat-log" aria-live="polite" aria-relevant="additions" aria-label="${text['room.log.label']}" tabindex="0"></ol>
+    <ol id="chat-log" aria-live="polite" aria-relevant="additions" aria-label="${text['room.log.label']}" tabindex="0"
+        data-empty="${text['room.empty']}"></ol>
     <button id="new-messages" class="new-messages" type="button" hidden>${text['room.newMessages']}</button>
   </div>
   <div class="composer">
