@@ -1,49 +1,419 @@
-// Room page: one WebSocket to <context>/ws/chat/<room>/, messages rendered as text.
+// Room page: one WebSocket to <context>/ws/chat/<room>/ that reconnects by itself, a log rendered as text only,
+// and an outbox so that nothing typed is lost while the connection is down.
 'use strict';
 (function () {
-  const roomName = JSON.parse(document.getElementById('room-name').textContent);
+  const config = Chat.config;
+  const roomName = config.room;
   const log = document.getElementById('chat-log');
   const input = document.getElementById('chat-message-input');
   const submit = document.getElementById('chat-message-submit');
   const status = document.getElementById('connection-status');
+  const reconnectNow = document.getElementById('reconnect-now');
+  const hint = document.getElementById('composer-hint');
+  const newMessages = document.getElementById('new-messages');
+  const nameInput = document.getElementById('display-name-input');
+  const nameError = document.getElementById('display-name-error');
 
-  // This page is <context>/chat/<room>/, so the socket is two levels up.
+  // Reconnect policy: the n-th retry waits a random time between half and all of min(30 s, 0.5 s * 2^n)
+  // ("equal jitter"), so the sockets a restarting node dropped all at once come back spread out instead of in
+  // one burst. The count resets only after a connection stayed up for a while, so a server that accepts and
+  // then drops at once is not hammered either.
+  const RETRY_BASE_MS = 500;
+  const RETRY_MAX_MS = 30000;
+  const STABLE_AFTER_MS = 5000;
+  const MAX_LOG_ITEMS = 1000;
+  const STICK_TO_BOTTOM_PX = 32;
+
+  // This page is <context>/chat/<room>/, so the socket is two levels up; wss: when the page came over https.
   const socketUrl = new URL('../../ws/chat/' + encodeURIComponent(roomName) + '/', window.location.href);
   socketUrl.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
 
-  let socket;
+  // Kept per tab and room, so a reload does not lose a draft or a message still waiting to be sent.
+  const DRAFT_KEY = 'chat.draft.' + roomName;
+  const OUTBOX_KEY = 'chat.outbox.' + roomName;
 
-  function connect() {
-    status.textContent = 'connecting';
-    socket = new WebSocket(socketUrl.href);
-    socket.addEventListener('open', function () { status.textContent = 'connected'; });
-    socket.addEventListener('close', function () { status.textContent = 'offline'; });
-    socket.addEventListener('message', function (event) { show(JSON.parse(event.data)); });
+  const timeFormat = new Intl.DateTimeFormat(config.lang, { hour: 'numeric', minute: '2-digit' });
+  const dateTimeFormat = new Intl.DateTimeFormat(config.lang,
+    { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const fullFormat = new Intl.DateTimeFormat(config.lang, { dateStyle: 'full', timeStyle: 'long' });
+
+  let socket = null;
+  let retries = 0;
+  let retryTimer = null;
+  let stableTimer = null;
+  /**
+   * What this window sent and the server has not echoed yet, oldest first: {text, user, item, state} with
+   * state 'queued' (waiting for a connection) or 'sent' (written to the socket). The echo is the
+   * acknowledgement; an entry still 'sent' when the socket drops is sent again after reconnecting, so a message
+   * may (rarely) arrive twice but is never silently lost.
+   */
+  const outbox = [];
+
+  // ---- names ----
+
+  let checkName = function () { return true; };
+  if (config.user) {
+    // The container authenticated this user: the server uses that name whatever the page sends.
+    document.getElementById('display-name-field').hidden = true;
+    document.getElementById('signed-in').hidden = false;
+    document.getElementById('signed-in-name').textContent = config.user;
+  } else {
+    checkName = Chat.bindNameField(nameInput, nameError);
+    nameInput.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        nameInput.dispatchEvent(new Event('change'));
+        if (checkName()) {
+          input.focus();
+        }
+      }
+    });
   }
 
-  function show(data) {
-    const item = document.createElement('li');
-    item.className = data.type === 'error' ? 'error' : 'message';
-    item.textContent = (data.user ? data.user + ': ' : '') + data.message;
-    log.appendChild(item);
+  /** The name the server will show our messages with. */
+  function ownName() {
+    return config.user || Chat.loadName() || 'anonymous';
+  }
+
+  // ---- storage ----
+
+  function session(action) {
+    try {
+      return action(window.sessionStorage);
+    } catch (e) {
+      return null; // storage disabled: drafts then live as long as the page
+    }
+  }
+
+  function saveOutbox() {
+    session(function (store) {
+      const texts = outbox.map(function (entry) { return entry.text; });
+      if (texts.length) {
+        store.setItem(OUTBOX_KEY, JSON.stringify(texts));
+      } else {
+        store.removeItem(OUTBOX_KEY);
+      }
+    });
+  }
+
+  function saveDraft() {
+    session(function (store) {
+      if (input.value) {
+        store.setItem(DRAFT_KEY, input.value);
+      } else {
+        store.removeItem(DRAFT_KEY);
+      }
+    });
+  }
+
+  // ---- the log ----
+
+  function isNearBottom() {
+    return log.scrollHeight - log.scrollTop - log.clientHeight <= STICK_TO_BOTTOM_PX;
+  }
+
+  function scrollToBottom() {
     log.scrollTop = log.scrollHeight;
+    newMessages.hidden = true;
+  }
+
+  /** Adds a confirmed item above the pending ones and follows it, unless the reader scrolled up. */
+  function append(item, follow) {
+    const stick = follow || isNearBottom();
+    log.insertBefore(item, log.querySelector('li.pending'));
+    while (log.children.length > MAX_LOG_ITEMS) {
+      log.removeChild(log.firstElementChild);
+    }
+    if (stick) {
+      scrollToBottom();
+    } else {
+      newMessages.hidden = false;
+    }
+  }
+
+  function element(tag, className, content) {
+    const node = document.createElement(tag);
+    node.className = className;
+    if (content !== undefined) {
+      node.textContent = content; // text only: a message is never parsed as HTML
+    }
+    return node;
+  }
+
+  function displayUser(user) {
+    return user === 'anonymous' ? Chat.text('anonymous') : user;
+  }
+
+  function timeElement(iso) {
+    const when = new Date(iso);
+    const time = element('time', 'time');
+    if (!isNaN(when)) {
+      time.dateTime = iso;
+      time.textContent = (when.toDateString() === new Date().toDateString() ? timeFormat : dateTimeFormat)
+        .format(when);
+      time.title = fullFormat.format(when);
+    }
+    return time;
+  }
+
+  function messageItem(data, own) {
+    const item = element('li', own ? 'message own' : 'message');
+    const meta = element('div', 'meta');
+    meta.appendChild(element('span', 'user', displayUser(String(data.user || 'anonymous'))));
+    if (own) {
+      meta.appendChild(element('span', 'you', Chat.text('you')));
+    }
+    meta.appendChild(timeElement(data.ts));
+    item.appendChild(meta);
+    item.appendChild(element('div', 'text', String(data.message)));
+    if (data.id !== undefined) {
+      item.dataset.id = String(data.id);
+    }
+    return item;
+  }
+
+  function noticeItem(message, className) {
+    const item = element('li', className);
+    item.appendChild(element('div', 'text', message));
+    return item;
+  }
+
+  function pendingItem(entry) {
+    const item = element('li', 'message own pending');
+    const meta = element('div', 'meta');
+    meta.appendChild(element('span', 'user', displayUser(ownName())));
+    meta.appendChild(element('span', 'state'));
+    item.appendChild(meta);
+    item.appendChild(element('div', 'text', entry.text));
+    log.appendChild(item);
+    return item;
+  }
+
+  function showState(entry) {
+    entry.item.querySelector('.state').textContent =
+      Chat.text(entry.state === 'sent' ? 'pending.sending' : 'pending.queued');
+  }
+
+  // ---- receiving ----
+
+  function receive(frame) {
+    let data;
+    try {
+      data = JSON.parse(frame);
+    } catch (e) {
+      return;
+    }
+    if (data === null || typeof data !== 'object') {
+      return;
+    }
+    if (data.type === 'error') {
+      rejected(data);
+    } else if (data.type === 'chat.message' || (data.type === undefined && 'message' in data)) {
+      const own = acknowledge(data);
+      append(messageItem(data, own), own);
+    } else if (typeof data.message === 'string') {
+      append(noticeItem(data.message, 'notice'), false);
+    }
+  }
+
+  /** True when the message is the echo of one this window sent; that entry leaves the outbox. */
+  function acknowledge(data) {
+    const index = outbox.findIndex(function (entry) {
+      return entry.state === 'sent' && entry.text === data.message && entry.user === data.user;
+    });
+    if (index < 0) {
+      return false;
+    }
+    const entry = outbox.splice(index, 1)[0];
+    entry.item.remove();
+    saveOutbox();
+    return true;
+  }
+
+  /**
+   * An error frame. The server answers a refused message at once, in order, so it belongs to the oldest message
+   * on the wire: that one is marked as not sent and its text handed back to the composer to fix.
+   */
+  function rejected(data) {
+    const reason = String(data.message || data.code || '');
+    if (data.code === 'invalid_name' && !config.user) {
+      nameError.hidden = false;
+      nameError.textContent = reason;
+    }
+    const index = data.code === 'relay_unavailable' ? -1
+      : outbox.findIndex(function (entry) { return entry.state === 'sent'; });
+    if (index < 0) {
+      append(noticeItem(Chat.text('error', reason), 'error'), false);
+      return;
+    }
+    const entry = outbox.splice(index, 1)[0];
+    saveOutbox();
+    entry.item.remove();
+    const item = noticeItem(entry.text, 'error');
+    item.insertBefore(element('div', 'meta', Chat.text('failed', reason)), item.firstChild);
+    append(item, true);
+    if (!input.value) {
+      input.value = entry.text;
+      saveDraft();
+    }
+  }
+
+  // ---- sending ----
+
+  function isOpen() {
+    return socket !== null && socket.readyState === WebSocket.OPEN;
   }
 
   function send() {
-    const text = input.value;
-    if (!text.trim() || !socket || socket.readyState !== WebSocket.OPEN) {
+    const body = input.value;
+    if (!body.trim()) {
+      input.focus();
       return;
     }
-    socket.send(JSON.stringify({ message: text }));
+    if ([...body].length > config.maxMessageChars) {
+      hint.textContent = Chat.text('tooLong', config.maxMessageChars);
+      hint.classList.add('field-error');
+      return;
+    }
+    const entry = { text: body, state: 'queued', user: null, item: null };
+    entry.item = pendingItem(entry);
+    outbox.push(entry);
     input.value = '';
+    saveDraft();
+    saveOutbox();
+    flush();
+    showState(entry);
+    scrollToBottom();
+    updateComposer();
   }
 
+  /** Writes every queued entry, in order, while the socket is open. */
+  function flush() {
+    if (!isOpen()) {
+      return;
+    }
+    const frameUser = config.user ? null : Chat.loadName();
+    outbox.forEach(function (entry) {
+      if (entry.state !== 'queued') {
+        return;
+      }
+      const frame = { message: entry.text };
+      if (frameUser) {
+        frame.user = frameUser; // optional member; without it the server says "anonymous"
+      }
+      entry.user = ownName();
+      socket.send(JSON.stringify(frame));
+      entry.state = 'sent';
+      showState(entry);
+    });
+  }
+
+  // ---- connection ----
+
+  function setStatus(state) {
+    status.className = 'status ' + state;
+    status.dataset.state = state;
+    status.textContent = Chat.text('status.' + state);
+    reconnectNow.hidden = state === 'connected' || state === 'connecting';
+    updateComposer();
+  }
+
+  /** The send control says what pressing it does now: send, or keep the message until reconnected. */
+  function updateComposer() {
+    const online = isOpen();
+    submit.textContent = Chat.text(online ? 'send' : 'sendLater');
+    hint.classList.remove('field-error');
+    hint.textContent = Chat.text(online ? 'hint' : 'hint.offline');
+  }
+
+  function connect() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (socket !== null) {
+      return;
+    }
+    const ws = new WebSocket(socketUrl.href);
+    socket = ws;
+    setStatus(retries === 0 ? 'connecting' : 'reconnecting');
+    ws.addEventListener('open', function () {
+      if (socket !== ws) {
+        return;
+      }
+      stableTimer = setTimeout(function () { retries = 0; }, STABLE_AFTER_MS);
+      setStatus('connected');
+      flush();
+    });
+    ws.addEventListener('message', function (event) {
+      if (socket === ws) {
+        receive(event.data);
+      }
+    });
+    ws.addEventListener('close', function () {
+      if (socket !== ws) {
+        return;
+      }
+      socket = null;
+      clearTimeout(stableTimer);
+      // Not acknowledged: send again once reconnected rather than lose it.
+      outbox.forEach(function (entry) {
+        entry.state = 'queued';
+        showState(entry);
+      });
+      scheduleReconnect();
+    });
+  }
+
+  function scheduleReconnect() {
+    const ceiling = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * Math.pow(2, retries));
+    retries++;
+    retryTimer = setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
+    setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+  }
+
+  reconnectNow.addEventListener('click', connect);
+  window.addEventListener('online', function () {
+    if (socket === null) {
+      connect();
+    }
+  });
+  window.addEventListener('offline', function () {
+    if (socket === null) {
+      setStatus('offline');
+    }
+  });
+
+  // ---- keyboard and controls ----
+
   input.addEventListener('keydown', function (event) {
+    // Enter that confirms an input method composition (Chinese, Japanese, Korean) only ends the composition:
+    // isComposing says so in current browsers, keyCode 229 in Safari, which ends the composition first.
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       send();
     }
   });
-  submit.addEventListener('click', send);
+  input.addEventListener('input', saveDraft);
+  submit.addEventListener('click', function () {
+    send();
+    input.focus();
+  });
+  newMessages.addEventListener('click', scrollToBottom);
+  log.addEventListener('scroll', function () {
+    if (isNearBottom()) {
+      newMessages.hidden = true;
+    }
+  });
+
+  // ---- start ----
+
+  session(function (store) {
+    input.value = store.getItem(DRAFT_KEY) || '';
+    JSON.parse(store.getItem(OUTBOX_KEY) || '[]').forEach(function (text) {
+      const entry = { text: String(text), state: 'queued', user: null, item: null };
+      entry.item = pendingItem(entry);
+      showState(entry);
+      outbox.push(entry);
+    });
+  });
   connect();
 }());

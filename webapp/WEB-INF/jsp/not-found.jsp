@@ -1,16 +1,17 @@
 <%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" isErrorPage="true" %><!DOCTYPE html>
-<html lang="en">
+<html lang="${text.languageTag()}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Not found · Chat Rooms</title>
+  <title>${text['notFound.title']} · ${text['app.name']}</title>
+  <link rel="icon" href="${pageContext.request.contextPath}/static/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="${pageContext.request.contextPath}/static/chat.css">
 </head>
 <body>
 <main class="index">
-  <h1>Not found</h1>
-  <p>There is no such page. Room names are 1 to 100 letters, digits or underscores.</p>
-  <p><a href="${pageContext.request.contextPath}/chat/">Choose a room</a></p>
+  <h1>${text['notFound.title']}</h1>
+  <p>${text['notFound.text']}</p>
+  <p><a href="${pageContext.request.contextPath}/chat/">${text['back.toRooms']}</a></p>
 </main>
 </body>
 </html>

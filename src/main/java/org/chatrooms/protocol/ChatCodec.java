@@ -20,8 +20,11 @@ import org.chatrooms.room.RoomName;
 /**
  * The wire format, compatible with clients written for the Django Channels tutorial. Stateless and thread-safe.
  *
- * <p>Client to server, one JSON object per text frame; only {@code message} is read, other members are ignored:
- * <pre>{"message": "hello"}</pre>
+ * <p>Client to server, one JSON object per text frame. {@code message} is required; {@code user}, the display
+ * name the sender asks for, is optional (absent, {@code null} or empty means {@code anonymous}, so clients
+ * written for the original tutorial keep working); other members are ignored:
+ * <pre>{"message": "hello"}
+ * {"message": "hello", "user": "Alice"}</pre>
  *
  * <p>Server to client; every frame carries a human-readable {@code message}, so an old client that prints
  * {@code data.message} shows something sensible for errors too:
@@ -51,7 +54,18 @@ public final class ChatCodec {
      * @throws ProtocolException with the reason to report to the sender
      */
     public String parseMessageText(String frame) throws ProtocolException {
+        return parseClientMessage(frame).text();
+    }
+
+    /**
+     * Reads one client frame: the validated message text and the requested display name, unchecked (see
+     * {@link DisplayName#forSender}).
+     *
+     * @throws ProtocolException with the reason to report to the sender
+     */
+    public ClientMessage parseClientMessage(String frame) throws ProtocolException {
         String text = null;
+        String user = null;
         try (JsonParser parser = PARSERS.createParser(new StringReader(frame))) {
             if (!parser.hasNext() || parser.next() != Event.START_OBJECT) {
                 throw new ProtocolException("not_an_object", "Expected a JSON object like {\"message\": \"hello\"}.");
@@ -65,6 +79,11 @@ public final class ChatCodec {
                         throw new ProtocolException("message_not_string", "\"message\" must be a string.");
                     }
                     text = parser.getString();
+                } else if (key.equals("user")) {
+                    if (value != Event.VALUE_STRING && value != Event.VALUE_NULL) {
+                        throw new ProtocolException("invalid_name", "\"user\" (your display name) must be a string.");
+                    }
+                    user = value == Event.VALUE_STRING ? parser.getString() : null;
                 } else {
                     skipValue(parser, value);
                 }
@@ -79,7 +98,7 @@ public final class ChatCodec {
         if (text == null) {
             throw new ProtocolException("missing_message", "Missing \"message\": send {\"message\": \"hello\"}.");
         }
-        return MessageText.validate(text, maxMessageChars);
+        return new ClientMessage(MessageText.validate(text, maxMessageChars), user);
     }
 
     /** Skips a member's value, refusing nesting deeper than {@link #MAX_DEPTH} without materialising it. */

@@ -22,6 +22,8 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import org.chatrooms.app.ChatNode;
 import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.protocol.ClientMessage;
+import org.chatrooms.protocol.DisplayName;
 import org.chatrooms.protocol.ProtocolException;
 import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.room.RoomName;
@@ -37,7 +39,7 @@ import org.chatrooms.room.RoomName;
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
-    static final String ANONYMOUS = "anonymous";
+    static final String ANONYMOUS = DisplayName.ANONYMOUS.value();
     /** How long a new socket may wait for the relay to deliver its room here before it is told so. */
     private static final long JOIN_TIMEOUT_SECONDS = 5;
 
@@ -73,18 +75,21 @@ public class ChatEndpoint {
     }
 
     @OnMessage
-    public void onText(String frame) {
+    public void onText(String frame, Session session) {
         if (client == null) {
             return;
         }
-        String text;
+        ChatPost post;
         try {
-            text = node.codec().parseMessageText(frame);
+            ClientMessage incoming = node.codec().parseClientMessage(frame);
+            // The handshake's principal, when the container authenticated the user, beats any requested name.
+            DisplayName user = DisplayName.forSender(session.getUserPrincipal(), incoming.requestedUser());
+            post = new ChatPost(room, user.value(), incoming.text());
         } catch (ProtocolException e) {
             client.send(node.codec().encodeError(e));
             return;
         }
-        node.relay().publish(new ChatPost(room, ANONYMOUS, text)).whenComplete((message, failure) -> {
+        node.relay().publish(post).whenComplete((message, failure) -> {
             if (failure != null) {
                 client.send(node.codec().encodeError("not_delivered", notDeliveredText(failure)));
             }

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.chatrooms.app.ChatNode;
+import org.chatrooms.protocol.DisplayName;
 import org.chatrooms.room.RoomName;
 
 /**
@@ -20,6 +25,7 @@ public final class ChatPagesServlet extends HttpServlet {
 
     static final String INDEX_JSP = "/WEB-INF/jsp/index.jsp";
     static final String ROOM_JSP = "/WEB-INF/jsp/room.jsp";
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -33,10 +39,33 @@ public final class ChatPagesServlet extends HttpServlet {
         if (path == null) {
             response.sendRedirect(base);
         } else if (path.equals("/")) {
+            request.setAttribute("pageJson", Html.jsonForScript(pageConfig(request, null)));
+            response.setHeader("Vary", "Accept-Language");
             request.getRequestDispatcher(INDEX_JSP).forward(request, response);
         } else {
             serveRoom(path.substring(1), base, request, response);
         }
+    }
+
+    /**
+     * What the page scripts need from the server, embedded as {@code <script id="chat-config"
+     * type="application/json">}: the room, the authenticated user's name (then the page offers no name field),
+     * the limits the server enforces (so the page can say so before sending) and the scripts' texts.
+     */
+    private static JsonObject pageConfig(HttpServletRequest request, RoomName room) {
+        UiText text = LanguageFilter.of(request);
+        JsonObjectBuilder config = JSON.createObjectBuilder();
+        if (room != null) {
+            config.add("room", room.value());
+        }
+        DisplayName.ofPrincipal(request.getUserPrincipal()).ifPresentOrElse(
+                user -> config.add("user", user.value()), () -> config.addNull("user"));
+        config.add("lang", text.languageTag())
+                .add("nameMaxLength", DisplayName.MAX_LENGTH)
+                .add("maxMessageChars", ChatNode.of(request.getServletContext()).config().maxMessageChars());
+        JsonObjectBuilder scriptTexts = JSON.createObjectBuilder();
+        text.forScript().forEach(scriptTexts::add);
+        return config.add("text", scriptTexts).build();
     }
 
     private static void serveRoom(String rest, String base, HttpServletRequest request, HttpServletResponse response)
@@ -51,6 +80,8 @@ public final class ChatPagesServlet extends HttpServlet {
         } else {
             request.setAttribute("roomHtml", Html.escape(room.get().value()));
             request.setAttribute("roomJson", Html.jsonForScript(room.get().value()));
+            request.setAttribute("pageJson", Html.jsonForScript(pageConfig(request, room.get())));
+            response.setHeader("Vary", "Accept-Language");
             request.getRequestDispatcher(ROOM_JSP).forward(request, response);
         }
     }

@@ -2,6 +2,7 @@ package org.chatrooms.web;
 
 import java.io.StringWriter;
 
+import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
 
@@ -36,6 +37,11 @@ public final class Html {
      * value can close the script element or open a comment.
      */
     public static String jsonForScript(String value) {
+        return jsonForScript(JSON.createValue(value));
+    }
+
+    /** Any JSON value (e.g. a page's configuration object), escaped the same way. */
+    public static String jsonForScript(JsonValue value) {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.write(value);

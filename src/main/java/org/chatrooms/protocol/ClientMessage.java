@@ -1,0 +1,9 @@
+package org.chatrooms.protocol;
+
+/**
+ * One client frame, parsed: the validated message text and the display name the client asked for, if any
+ * ({@code null} when the frame has no {@code "user"} member or it is JSON {@code null}). The name is checked
+ * later, by {@link DisplayName#forSender}, because an authenticated user's name overrides it.
+ */
+public record ClientMessage(String text, String requestedUser) {
+}
