@@ -1,6 +1,7 @@
 package org.chatrooms.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.URL;
@@ -112,7 +113,11 @@ class BadInputIT {
     void aFrameOverTheFrameLimitIsClosedWith1009() {
         try (ChatClient sender = ChatClient.join(ws(), "bad_input")) {
             sender.sendRaw("{\"message\":\"" + "x".repeat(70_000) + "\"}");
-            assertEquals(1009, sender.awaitClose().code());
+            // The server closes with 1009 as soon as its buffer is full. The unread rest of the frame can make
+            // the kernel reset the connection, and a reset may overtake the close frame: then the client sees
+            // 1006. Either way the socket is closed and the bystander (checked after each test) is unharmed.
+            int code = sender.awaitClose().code();
+            assertTrue(code == 1009 || code == 1006, "closed with " + code);
         }
     }
 
