@@ -130,7 +130,10 @@ public final class RedisRelay implements Relay {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         subscriber.close();
         publisher.close();
