@@ -1,6 +1,8 @@
 package org.chatrooms.relay.redis;
 
 import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
@@ -20,6 +22,9 @@ final class RedisProblems {
     static String describe(Throwable problem, RedisRelayConfig config) {
         String where = config.host() + ":" + config.port();
         String redisError = String.valueOf(problem.getMessage());
+        if (redisError.startsWith("NOAUTH")) {
+            return "Redis requires a password and CHAT_REDIS_URL has none (write redis://:password@" + where + ")";
+        }
         if (problem instanceof JedisAccessControlException || redisError.startsWith("WRONGPASS")) {
             if (redisError.startsWith("NOPERM")) {
                 return "the Redis user lacks a permission the chat needs (" + redisError + "); it needs "
@@ -27,10 +32,7 @@ final class RedisProblems {
             }
             return "Redis refused the user name or password in CHAT_REDIS_URL (" + redisError + ")";
         }
-        if (redisError.startsWith("NOAUTH")) {
-            return "Redis requires a password and CHAT_REDIS_URL has none (write redis://:password@" + where + ")";
-        }
-        for (Throwable cause = problem; cause != null; cause = cause.getCause()) {
+        for (Throwable cause : causes(problem)) {
             if (cause instanceof ConnectException) {
                 return "cannot connect to " + where + " (" + cause.getMessage() + ")";
             }
@@ -43,6 +45,9 @@ final class RedisProblems {
             if (cause instanceof SSLException) {
                 return "TLS with " + where + " failed (" + cause.getMessage() + ")";
             }
+        }
+        if (redisError.startsWith("Failed to connect")) {
+            return "cannot connect to " + where + " (refused or unreachable)";
         }
         if (redisError.contains("Unexpected end of stream")) {
             return "Redis at " + where + " closed the connection";
@@ -57,11 +62,21 @@ final class RedisProblems {
                 || message.startsWith("WRONGPASS") || message.startsWith("NOPERM")) {
             return true;
         }
-        for (Throwable cause = problem; cause != null; cause = cause.getCause()) {
+        for (Throwable cause : causes(problem)) {
             if (cause instanceof SSLException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The problem, its causes, and what they suppressed (Jedis tries each address of a host and keeps the rest). */
+    private static List<Throwable> causes(Throwable problem) {
+        List<Throwable> all = new ArrayList<>();
+        for (Throwable cause = problem; cause != null && all.size() < 20; cause = cause.getCause()) {
+            all.add(cause);
+            all.addAll(List.of(cause.getSuppressed()));
+        }
+        return all;
     }
 }

@@ -83,11 +83,11 @@ public final class RedisRelay implements Relay {
 
     @Override
     public void start(RelayListener listener) {
+        LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
         dispatcher = new RedisDispatcher(nodeId, keys, payload, rooms, Objects.requireNonNull(listener));
         dispatcher.start();
         publisher.start();
         subscriber.start();
-        LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
     }
 
     /** Completes when Redis confirmed the room's subscription; stays pending while Redis is unreachable. */

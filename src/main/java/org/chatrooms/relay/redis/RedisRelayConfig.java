@@ -10,9 +10,11 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLParameters;
 
+import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisProtocol;
 
 /**
  * Where the Redis relay connects and how patiently, parsed once from {@code CHAT_REDIS_URL} and
@@ -125,10 +127,15 @@ public record RedisRelayConfig(
     public JedisClientConfig clientConfig(String clientName) {
         int timeout = Math.toIntExact(timings.ioTimeout().toMillis());
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                // Stated rather than negotiated: negotiation opens a connection when the client is built, which
+                // would hold up a node's start while Redis is unreachable. Pub/sub works the same in RESP2.
+                .protocol(RedisProtocol.RESP2)
                 .connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout)
                 .database(database)
                 .clientName(clientName)
+                // No CLIENT SETINFO: one permission less for a least-privilege ACL user (Redis 7.2+ checks it).
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .user(user.orElse(null))
                 .password(password.orElse(null))
                 .ssl(tls);

@@ -189,15 +189,16 @@ final class RedisSubscriber implements AutoCloseable {
         String problem = RedisProblems.describe(e, config);
         long now = System.nanoTime();
         boolean repeat = problem.equals(lastProblem) && now - lastProblemLoggedNanos < REPEAT_LOG_NANOS;
+        // Redis going away is an operational event, not a bug here: one clear line; the stack trace at FINE.
+        LOG.log(Level.FINE, "Redis subscriber connection ended", e);
         if (wasLive) {
-            LOG.log(Level.WARNING, "Lost the Redis subscription (" + problem + "); reconnecting. Chat messages "
-                    + "to this server's rooms are refused until then.", e);
+            LOG.warning("Lost the Redis subscription (" + problem + "); reconnecting. Chat messages "
+                    + "to this server's rooms are refused until then.");
         } else if (!repeat) {
             Level level = RedisProblems.isConfigurationError(e) ? Level.SEVERE : Level.WARNING;
             LOG.log(level, "Cannot subscribe to Redis at " + config.redactedUrl() + ": " + problem
                     + ". Retrying with backoff; this server is not ready for chat until then.");
         } else {
-            LOG.log(Level.FINE, "Redis still unavailable: " + problem, e);
             return;
         }
         lastProblem = problem;
