@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ClientKillParams;
 
 /**
  * A real {@code redis-server} process for one test, on a free port of 127.0.0.1 (never 6379, where a shared Redis
@@ -121,6 +122,17 @@ public final class RedisServer implements AutoCloseable {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().timeoutMillis(5000).autoNegotiateProtocol(false);
         adminPassword.ifPresent(config::password);
         return new Jedis(new HostAndPort("127.0.0.1", port), config.build());
+    }
+
+    /** Drops the connection of the client with this name ({@code CLIENT SETNAME}), as a network fault would. */
+    public void killClient(String name) {
+        try (Jedis jedis = admin()) {
+            String id = jedis.clientList().lines()
+                    .filter(line -> (" " + line + " ").contains(" name=" + name + " "))
+                    .map(line -> line.substring("id=".length(), line.indexOf(' ')))
+                    .findFirst().orElseThrow(() -> new AssertionError("no Redis client named " + name));
+            jedis.clientKill(ClientKillParams.clientKillParams().id(id));
+        }
     }
 
     /** Shuts it down with SIGTERM to its PID and waits until it exited. */

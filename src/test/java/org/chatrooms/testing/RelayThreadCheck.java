@@ -1,5 +1,6 @@
 package org.chatrooms.testing;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,20 +9,37 @@ import java.util.List;
  */
 public final class RelayThreadCheck {
 
+    /**
+     * An executor reports termination when its last worker is leaving, a moment before that thread has ended;
+     * joining covers that moment without accepting a thread that really stays.
+     */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
+
     private RelayThreadCheck() {
     }
 
-    public static List<String> aliveRelayThreads() {
+    public static List<Thread> aliveRelayThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> name.startsWith("chat-redis-") || name.startsWith("chat-relay-"))
-                .sorted()
+                .filter(thread -> isRelayThread(thread.getName()))
                 .toList();
     }
 
+    public static boolean isRelayThread(String name) {
+        return name.startsWith("chat-redis-") || name.startsWith("chat-relay-");
+    }
+
     public static void assertNoneAlive() {
-        List<String> alive = aliveRelayThreads();
+        long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
+        for (Thread thread : aliveRelayThreads()) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        List<String> alive = aliveRelayThreads().stream().map(Thread::getName).sorted().toList();
         if (!alive.isEmpty()) {
             throw new AssertionError("Relay threads outlived their node: " + alive);
         }

@@ -44,8 +44,8 @@ final class JoinedRooms {
         private volatile long confirmedGeneration;
         /** Highest id delivered here; the floor for the next id should Redis lose the room's counter. */
         private volatile long highestId;
-        // Dispatch thread only: the last id delivered, and on which connection, to refuse repeats.
-        private long lastGeneration;
+        // Dispatch thread only: the epoch and id of the last message delivered, to refuse repeats.
+        private String lastEpoch;
         private long lastId;
 
         /** Completes when Redis first confirmed the subscription; later reconnects do not reset it. */
@@ -53,9 +53,15 @@ final class JoinedRooms {
             return firstConfirmation;
         }
 
-        void confirm(long generation) {
+        /**
+         * Redis confirmed the room on the connection {@code generation}. Returns true when it had been confirmed on
+         * an earlier connection: a re-subscription after an outage, when messages may have been missed.
+         */
+        boolean confirm(long generation) {
+            long previous = confirmedGeneration;
             confirmedGeneration = generation;
             firstConfirmation.complete(null);
+            return previous != 0 && previous != generation;
         }
 
         boolean isConfirmedOn(long generation) {
@@ -67,20 +73,25 @@ final class JoinedRooms {
         }
 
         /**
-         * Whether a message may be delivered: on one connection a room's ids only increase (one script numbers
-         * and publishes, and a channel keeps publish order), so an id that does not is a repeat and is refused.
-         * A new connection may legitimately restart lower, when Redis came back without its data.
+         * Whether a message may be delivered: within one epoch a room's ids only increase (one script numbers and
+         * publishes), so an id not above the last one delivered is a repeat, e.g. a message both in the history
+         * read after a reconnect and on the live subscription. A new epoch means Redis started numbering over.
          */
-        boolean accept(long generation, long id) {
-            if (generation == lastGeneration && id <= lastId) {
+        boolean accept(String epoch, long id) {
+            if (epoch.equals(lastEpoch) && id <= lastId) {
                 return false;
             }
-            lastGeneration = generation;
+            lastEpoch = epoch;
             lastId = id;
             if (id > highestId) {
                 highestId = id;
             }
             return true;
+        }
+
+        /** How many messages were skipped before {@code id}: 0 unless some never reached this node. */
+        long missedBefore(String epoch, long id) {
+            return epoch.equals(lastEpoch) && id > lastId + 1 ? id - lastId - 1 : 0;
         }
     }
 }

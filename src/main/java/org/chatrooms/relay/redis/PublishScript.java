@@ -17,20 +17,31 @@ import redis.clients.jedis.Response;
 
 /**
  * The Lua script that numbers and publishes a message in one atomic step, so every node sees a room's messages in
- * id order: Redis runs scripts one at a time, and a channel delivers in publish order.
+ * id order: Redis runs scripts one at a time, and a channel delivers in publish order. In the same step it appends
+ * the message to the room's short {@link RoomHistory}, from which a node that was briefly disconnected catches up.
  *
  * <p>It refuses (returns 0, consuming no id) when no node subscribes to the room: the sender's own node always
  * does when it may publish, so nobody listening means the message would reach no one, not even its sender's echo.
  *
- * <p>{@code floor} is the highest id the publishing node has delivered in the room. If Redis lost the counter
- * (restarted without persistence), numbering resumes above it, so the ids a room's users see keep increasing.
+ * <p>Every message carries the deployment's epoch, a token created when the script finds none. Redis loses it only
+ * together with the counters (a restart without persistence, a flush), so a new epoch tells the nodes that ids
+ * started over and that an id they have seen before is not a repeat. {@code floor}, the highest id the publishing
+ * node has delivered in the room, keeps new ids above it in that case, so the ids users see keep increasing.
  * Stateless and thread-safe.
  */
 final class PublishScript {
 
     static final String LUA = """
+            -- KEYS: room counter, room history, epoch
+            -- ARGV: room channel, floor, message JSON, history length, history time to live (ms)
             if redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2] == 0 then
               return 0
+            end
+            local epoch = redis.call('GET', KEYS[3])
+            if not epoch then
+              local now = redis.call('TIME')
+              epoch = now[1] .. now[2]
+              redis.call('SET', KEYS[3], epoch)
             end
             local id = redis.call('INCR', KEYS[1])
             local floor = tonumber(ARGV[2])
@@ -40,7 +51,11 @@ final class PublishScript {
             end
             local now = redis.call('TIME')
             local millis = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-            redis.call('PUBLISH', ARGV[1], string.format('%d %d ', id, millis) .. ARGV[3])
+            local payload = epoch .. string.format(' %d %d ', id, millis) .. ARGV[3]
+            redis.call('PUBLISH', ARGV[1], payload)
+            redis.call('RPUSH', KEYS[2], payload)
+            redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+            redis.call('PEXPIRE', KEYS[2], ARGV[5])
             return {id, millis}
             """;
 
@@ -57,8 +72,10 @@ final class PublishScript {
 
     static Response<Object> append(Pipeline pipeline, RedisKeys keys, RedisPayload payload, ChatPost post,
                                    long floor) {
-        return pipeline.evalsha(SHA, List.of(keys.roomCounter(post.room())),
-                List.of(keys.roomChannel(post.room()), Long.toString(floor), payload.unnumbered(post)));
+        return pipeline.evalsha(SHA,
+                List.of(keys.roomCounter(post.room()), keys.roomHistory(post.room()), keys.epoch()),
+                List.of(keys.roomChannel(post.room()), Long.toString(floor), payload.unnumbered(post),
+                        Integer.toString(RoomHistory.LENGTH), Long.toString(RoomHistory.KEEP.toMillis())));
     }
 
     /** The message as Redis numbered it, from the script's reply. */

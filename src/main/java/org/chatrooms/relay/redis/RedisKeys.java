@@ -9,6 +9,9 @@ import org.chatrooms.room.RoomName;
  * <ul>
  *   <li>{@code <prefix>room:<name>}: the room's pub/sub channel;</li>
  *   <li>{@code <prefix>room:<name>:id}: the room's message counter (a string key holding the last id);</li>
+ *   <li>{@code <prefix>room:<name>:history}: the room's last messages, a short-lived list (see
+ *       {@link RoomHistory});</li>
+ *   <li>{@code <prefix>epoch}: a token that changes when Redis lost the counters (see {@link PublishScript});</li>
  *   <li>{@code <prefix>node:<node id>}: a channel only one node subscribes to, so its subscribed connection exists
  *       (and can be pinged) while the node has no rooms.</li>
  * </ul>
@@ -32,6 +35,14 @@ final class RedisKeys {
 
     String roomCounter(RoomName room) {
         return prefix + ROOM + room.value() + ":id";
+    }
+
+    String roomHistory(RoomName room) {
+        return prefix + ROOM + room.value() + ":history";
+    }
+
+    String epoch() {
+        return prefix + "epoch";
     }
 
     String nodeChannel(String nodeId) {

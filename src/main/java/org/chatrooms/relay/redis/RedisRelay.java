@@ -40,13 +40,14 @@ import redis.clients.jedis.RedisClient;
  *
  * <p>Faults: while the subscribed connection is down, or a room's subscription is not yet confirmed on it,
  * {@link #publish} fails at once with {@link RelayUnavailableException} (the sender would not get the echo); the
- * subscriber reconnects with backoff and re-subscribes every joined room. Redis pub/sub keeps nothing for a
- * disconnected node, so messages published elsewhere during the gap do not reach it.
+ * subscriber reconnects with backoff and re-subscribes every joined room, then catches up from each room's
+ * {@link RoomHistory} what other nodes published while it was away (Redis pub/sub keeps nothing for a disconnected
+ * subscriber); ids make sure nothing is delivered twice.
  */
 public final class RedisRelay implements Relay {
 
     private static final Logger LOG = Logger.getLogger(RedisRelay.class.getName());
-    /** Pooled connections for publishing; one thread publishes, the spare covers a probe or a slow return. */
+    /** Pooled connections: the publisher thread's, and the dispatch thread's for catching up after reconnects. */
     private static final int POOL_SIZE = 2;
 
     private final RedisRelayConfig config;
@@ -84,7 +85,8 @@ public final class RedisRelay implements Relay {
     @Override
     public void start(RelayListener listener) {
         LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
-        dispatcher = new RedisDispatcher(nodeId, keys, payload, rooms, Objects.requireNonNull(listener));
+        dispatcher = new RedisDispatcher(nodeId, keys, payload, rooms, new RoomHistory(client, keys),
+                Objects.requireNonNull(listener));
         dispatcher.start();
         publisher.start();
         subscriber.start();
@@ -177,12 +179,18 @@ public final class RedisRelay implements Relay {
 
         @Override
         public void subscribed(String channel, long generation) {
-            keys.roomOf(channel).map(rooms::get).ifPresent(room -> room.confirm(generation));
+            keys.roomOf(channel).ifPresent(name -> {
+                RoomState room = rooms.get(name);
+                if (room != null && room.confirm(generation)) {
+                    // Queued ahead of the room's first live message on this connection: catch up first.
+                    dispatcher.catchUp(name);
+                }
+            });
         }
 
         @Override
-        public void message(String channel, String message, long generation) {
-            dispatcher.offer(channel, message, generation);
+        public void message(String channel, String message) {
+            dispatcher.offer(channel, message);
         }
     }
 }

@@ -48,7 +48,7 @@ final class RedisSubscriber implements AutoCloseable {
         /** {@code channel} is confirmed on the connection with this generation. */
         void subscribed(String channel, long generation);
 
-        void message(String channel, String payload, long generation);
+        void message(String channel, String payload);
     }
 
     private final RedisRelayConfig config;
@@ -274,7 +274,7 @@ final class RedisSubscriber implements AutoCloseable {
 
         @Override
         public void message(SubscriberConnection connection, String channel, String payload) {
-            listener.message(channel, payload, connection.generation());
+            listener.message(channel, payload);
         }
     }
 }

@@ -132,6 +132,34 @@ class RedisRelayFaultTest {
     }
 
     @Test
+    void aNodeThatReconnectsLateCatchesUpOnWhatOthersSentMeanwhileAndNothingTwice() {
+        RedisServer redis = redis(RedisServer.start());
+        Node a = node(redis.url());
+        // B waits 1.5 s before reconnecting, so A is sure to publish while B is away.
+        Node b = node(RedisRelayConfig.parse(redis.url(), prefix).withTimings(new Timings(Duration.ofSeconds(1),
+                Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofMillis(1500), Duration.ofSeconds(1))));
+        RoomName room = room();
+        a.join(room);
+        b.join(room);
+        await(a.relay.publish(new ChatPost(room, "ann", "before")));
+        assertEquals(1, b.take(1).get(0).id());
+
+        redis.killClient("chat-" + b.relay.nodeId() + "-subscriber");
+        Eventually.until("B notices its connection is gone", WAIT, () -> !b.relay.isReady());
+        for (int i = 1; i <= 5; i++) {
+            await(a.relay.publish(new ChatPost(room, "ann", "while B is away " + i)));
+        }
+        Eventually.until("B back", WAIT, b.relay::isReady);
+        a.publishOnceConnected(new ChatPost(room, "ann", "after"));
+
+        List<ChatMessage> caughtUp = b.take(6);
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), caughtUp.stream().map(ChatMessage::id).toList());
+        assertEquals("after", caughtUp.get(5).text());
+        assertEquals(a.take(7).subList(1, 7), caughtUp, "the same messages as A saw");
+        assertTrue(b.received.isEmpty(), "nothing twice: " + b.received);
+    }
+
+    @Test
     void startsWithoutRedisAndConnectsWhenRedisAppears() {
         RedisServer redis = redis(RedisServer.notStarted());
         Node a = node(redis.url());
@@ -170,8 +198,8 @@ class RedisRelayFaultTest {
     void passwordOfTheDefaultUserAndAnAclUserWithOnlyWhatTheRelayNeeds() {
         RedisServer redis = redis(RedisServer.start(List.of("--requirepass", "admin-secret",
                 "--user", "chat", "on", ">chat-secret", "~" + prefix + "*", "&" + prefix + "*", "resetchannels",
-                "&" + prefix + "*", "+@pubsub", "+evalsha", "+script|load", "+ping", "+incr", "+set", "+time",
-                "+client|setname")));
+                "&" + prefix + "*", "+@pubsub", "+evalsha", "+script|load", "+ping", "+client|setname",
+                "+get", "+set", "+incr", "+time", "+rpush", "+ltrim", "+pexpire", "+lrange")));
         Node admin = node(redis.url("", "admin-secret"));
         Node chat = node(redis.url("chat", "chat-secret"));
         RoomName room = room();
