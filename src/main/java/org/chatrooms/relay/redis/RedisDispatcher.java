@@ -13,7 +13,6 @@ import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.relay.redis.RedisPayload.Numbered;
 import org.chatrooms.room.RoomName;
 
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Hands messages from the subscriber's read loop to the {@link RelayListener}, on one thread of its own,
@@ -131,7 +130,8 @@ final class RedisDispatcher implements AutoCloseable {
         List<String> recent;
         try {
             recent = history.read(room);
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
+            // JedisException mostly: Redis went away again; the next reconnect catches up again.
             LOG.log(Level.WARNING, "Could not read the recent messages of room " + room + " after reconnecting; "
                     + "its messages from the outage may be missing on this server", e);
             return;

@@ -118,6 +118,10 @@ final class RedisPublisher implements AutoCloseable {
                 send(batch);
             } catch (InterruptedException e) {
                 break;
+            } catch (RuntimeException | LinkageError e) {
+                // Not a Redis failure but a bug: fail the batch (its senders are told) and keep publishing.
+                LOG.log(Level.SEVERE, "Unexpected failure while publishing", e);
+                failAll(batch, "internal error");
             } finally {
                 batch.clear();
             }

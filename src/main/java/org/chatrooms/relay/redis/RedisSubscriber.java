@@ -140,6 +140,10 @@ final class RedisSubscriber implements AutoCloseable {
                 if (isRunning()) {
                     reportProblem(e, attempt != null && attempt.wasLive());
                 }
+            } catch (RuntimeException | LinkageError e) {
+                // A bug or a broken deployment, not Redis: say so loudly, but keep the loop (and retries) alive;
+                // a subscriber that silently never comes back is the failure this class exists to prevent.
+                LOG.log(Level.SEVERE, "Unexpected failure of the Redis subscriber; retrying", e);
             } finally {
                 current = null;
                 if (attempt != null) {
@@ -221,6 +225,15 @@ final class RedisSubscriber implements AutoCloseable {
     }
 
     private void checkLiveness() {
+        try {
+            pingOrDrop();
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: liveness checks must survive anything.
+            LOG.log(Level.SEVERE, "Redis liveness check failed", e);
+        }
+    }
+
+    private void pingOrDrop() {
         SubscriberConnection connection = current;
         if (connection == null || !connection.isLive()) {
             return;

@@ -3,6 +3,7 @@ package org.chatrooms.relay.redis;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +22,9 @@ final class RelayThreads {
     static Thread create(String name, Runnable task) {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
+        // The loops catch what they expect; should anything else end one, it must not end silently.
+        thread.setUncaughtExceptionHandler((dead, e) ->
+                LOG.log(Level.SEVERE, dead.getName() + " died; chat through Redis stops on this server", e));
         return thread;
     }
 
