@@ -2,29 +2,22 @@ package org.chatrooms.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.testing.RecordingListener;
 import org.chatrooms.testing.RelayThreadCheck;
+import org.chatrooms.testing.Stages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +30,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 public abstract class RelayContractTest {
 
-    protected static final Duration WAIT = Duration.ofSeconds(10);
-
     protected Relay relay;
-    protected Recorder received;
+    protected RecordingListener received;
 
     /** A new, not yet started relay; each test gets its own and closes it. */
     protected abstract Relay newRelay();
@@ -48,7 +39,7 @@ public abstract class RelayContractTest {
     @BeforeEach
     void startRelay() {
         relay = newRelay();
-        received = new Recorder();
+        received = new RecordingListener();
         relay.start(received);
     }
 
@@ -72,7 +63,7 @@ public abstract class RelayContractTest {
             assertEquals(i + 1, message.id());
             assertEquals(room, message.room());
             assertEquals("ann", message.user());
-            assertEquals(message, await(published.get(i)), "the stage completes with the message as delivered");
+            assertEquals(message, Stages.await(published.get(i)), "the stage completes with the message as delivered");
         }
     }
 
@@ -106,7 +97,7 @@ public abstract class RelayContractTest {
             }
         } finally {
             pool.shutdown();
-            assertTrue(pool.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            assertTrue(pool.awaitTermination(Stages.WAIT.toMillis(), TimeUnit.MILLISECONDS));
         }
         List<ChatMessage> messages = received.take(senders * each);
         for (int i = 0; i < messages.size(); i++) {
@@ -130,7 +121,7 @@ public abstract class RelayContractTest {
             relay.publish(new ChatPost(i % 2 == 0 ? a : b, "ann", "x" + i));
         }
         received.take(20);
-        assertEquals(1, received.threads.size(), "listener threads: " + received.threads);
+        assertEquals(1, received.threads().size(), "listener threads: " + received.threads());
     }
 
     @Test
@@ -147,7 +138,7 @@ public abstract class RelayContractTest {
         relay.publish(new ChatPost(stays, "ann", "still here"));
         ChatMessage next = received.take(1).get(0);
         assertEquals("still here", next.text());
-        assertTrue(received.queue.isEmpty(), "nothing of the room left: " + received.queue);
+        assertEquals(List.of(), received.pending(), "nothing of the room left");
     }
 
     @Test
@@ -187,64 +178,15 @@ public abstract class RelayContractTest {
     }
 
     protected static RoomName joined(Relay relay, RoomName room) {
-        await(relay.join(room));
+        Stages.await(relay.join(room));
         return room;
     }
 
-    protected static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("stage failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("stage did not complete within " + WAIT, e);
-        }
-    }
-
     protected static void assertUnavailable(CompletionStage<?> stage) {
-        try {
-            stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("expected RelayUnavailableException");
-        } catch (ExecutionException e) {
-            assertInstanceOf(RelayUnavailableException.class, e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("publish neither failed nor succeeded within " + WAIT, e);
-        }
+        Stages.assertFailsWith(RelayUnavailableException.class, stage);
     }
 
     protected static List<Long> idsOf(List<ChatMessage> messages, RoomName room) {
         return messages.stream().filter(m -> m.room().equals(room)).map(ChatMessage::id).toList();
-    }
-
-    /** Records what a relay delivers, and on which threads. */
-    protected static final class Recorder implements RelayListener {
-        final BlockingQueue<ChatMessage> queue = new LinkedBlockingQueue<>();
-        final Set<String> threads = ConcurrentHashMap.newKeySet();
-
-        @Override
-        public void onMessage(ChatMessage message) {
-            threads.add(Thread.currentThread().getName());
-            queue.add(message);
-        }
-
-        /** The next {@code count} messages; fails if they do not arrive within {@link #WAIT}. */
-        public List<ChatMessage> take(int count) {
-            List<ChatMessage> taken = new ArrayList<>(count);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            try {
-                while (taken.size() < count) {
-                    ChatMessage next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        throw new AssertionError("received " + taken.size() + " of " + count + " messages: "
-                                + taken.stream().map(ChatMessage::text).collect(Collectors.joining(",")));
-                    }
-                    taken.add(next);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            return taken;
-        }
     }
 }

@@ -119,7 +119,9 @@ public final class RedisServer implements AutoCloseable {
 
     /** A fresh admin connection for the test's own queries (PUBSUB, INFO, CLIENT ...); close it after use. */
     public Jedis admin() {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().timeoutMillis(5000).autoNegotiateProtocol(false);
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .timeoutMillis(5000)
+                .autoNegotiateProtocol(false);
         adminPassword.ifPresent(config::password);
         return new Jedis(new HostAndPort("127.0.0.1", port), config.build());
     }

@@ -36,7 +36,8 @@ final class RelayThreads {
         try {
             thread.join(timeout.toMillis());
             if (thread.isAlive()) {
-                LOG.warning(() -> thread.getName() + " did not stop within " + timeout.toMillis() + " ms; interrupting");
+                LOG.warning(() -> thread.getName() + " did not stop within " + timeout.toMillis()
+                        + " ms; interrupting");
                 thread.interrupt();
                 thread.join(timeout.toMillis());
             }

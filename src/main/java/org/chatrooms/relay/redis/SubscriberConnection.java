@@ -1,5 +1,6 @@
 package org.chatrooms.relay.redis;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -78,7 +79,7 @@ final class SubscriberConnection extends JedisPubSub {
     void request(Collection<String> channels) {
         String[] batch = channels.toArray(String[]::new);
         for (int from = 0; from < batch.length; from += CHANNELS_PER_COMMAND) {
-            String[] chunk = java.util.Arrays.copyOfRange(batch, from, Math.min(batch.length, from + CHANNELS_PER_COMMAND));
+            String[] chunk = Arrays.copyOfRange(batch, from, Math.min(batch.length, from + CHANNELS_PER_COMMAND));
             for (String channel : chunk) {
                 inFlight.merge(channel, 1, Integer::sum);
             }

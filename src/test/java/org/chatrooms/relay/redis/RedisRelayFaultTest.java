@@ -2,7 +2,6 @@ package org.chatrooms.relay.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,12 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 
 import org.chatrooms.protocol.ChatMessage;
@@ -26,7 +20,9 @@ import org.chatrooms.room.RoomName;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.LogCapture;
 import org.chatrooms.testing.RedisServer;
+import org.chatrooms.testing.RecordingListener;
 import org.chatrooms.testing.RelayThreadCheck;
+import org.chatrooms.testing.Stages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,7 +36,7 @@ import redis.clients.jedis.Jedis;
 @Timeout(60)
 class RedisRelayFaultTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Stages.WAIT;
     /** Fast clocks so liveness tests take a second, not five. */
     private static final Timings QUICK = new Timings(Duration.ofMillis(200), Duration.ofMillis(700),
             Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1));
@@ -58,12 +54,10 @@ class RedisRelayFaultTest {
 
     @Test
     void twoNodesSeeOneRoomInTheSameOrderWithTheSameIds() {
-        RedisServer redis = redis(RedisServer.start());
-        Node a = node(redis.url());
-        Node b = node(redis.url());
-        RoomName room = room();
-        a.join(room);
-        b.join(room);
+        TwoNodes nodes = twoNodesInOneRoom(redis(RedisServer.start()));
+        Node a = nodes.a();
+        Node b = nodes.b();
+        RoomName room = nodes.room();
         for (int i = 0; i < 100; i++) {
             a.relay.publish(new ChatPost(room, "ann", "a" + i));
             b.relay.publish(new ChatPost(room, "bob", "b" + i));
@@ -93,7 +87,7 @@ class RedisRelayFaultTest {
             b.relay.publish(new ChatPost(onlyB, "bob", "for b"));
             assertEquals("for a", a.take(1).get(0).text());
             assertEquals("for b", b.take(1).get(0).text());
-            assertTrue(a.received.isEmpty() && b.received.isEmpty(), "no node got the other's room");
+            assertTrue(a.receivedNothingMore() && b.receivedNothingMore(), "no node got the other's room");
 
             b.relay.leave(onlyB);
             Eventually.until("B unsubscribed its empty room", WAIT,
@@ -104,11 +98,10 @@ class RedisRelayFaultTest {
     @Test
     void afterRedisRestartsTheNodeResubscribesAndIdsKeepIncreasing() {
         RedisServer redis = redis(RedisServer.start());
-        Node a = node(redis.url());
-        Node b = node(redis.url());
-        RoomName room = room();
-        a.join(room);
-        b.join(room);
+        TwoNodes nodes = twoNodesInOneRoom(redis);
+        Node a = nodes.a();
+        Node b = nodes.b();
+        RoomName room = nodes.room();
         for (int i = 1; i <= 3; i++) {
             a.relay.publish(new ChatPost(room, "ann", "before " + i));
         }
@@ -128,7 +121,7 @@ class RedisRelayFaultTest {
         assertEquals("after", after.text());
         assertEquals(4, after.id(), "Redis lost the counter; numbering resumes above what the nodes saw");
         assertEquals(after, b.take(1).get(0));
-        assertTrue(a.received.isEmpty(), "nothing twice, nothing from the outage: " + a.received);
+        assertEquals(List.of(), a.received.pending(), "nothing twice, nothing from the outage");
     }
 
     @Test
@@ -141,13 +134,13 @@ class RedisRelayFaultTest {
         RoomName room = room();
         a.join(room);
         b.join(room);
-        await(a.relay.publish(new ChatPost(room, "ann", "before")));
+        Stages.await(a.relay.publish(new ChatPost(room, "ann", "before")));
         assertEquals(1, b.take(1).get(0).id());
 
         redis.killClient("chat-" + b.relay.nodeId() + "-subscriber");
         Eventually.until("B notices its connection is gone", WAIT, () -> !b.relay.isReady());
         for (int i = 1; i <= 5; i++) {
-            await(a.relay.publish(new ChatPost(room, "ann", "while B is away " + i)));
+            Stages.await(a.relay.publish(new ChatPost(room, "ann", "while B is away " + i)));
         }
         Eventually.until("B back", WAIT, b.relay::isReady);
         a.publishOnceConnected(new ChatPost(room, "ann", "after"));
@@ -156,7 +149,7 @@ class RedisRelayFaultTest {
         assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), caughtUp.stream().map(ChatMessage::id).toList());
         assertEquals("after", caughtUp.get(5).text());
         assertEquals(a.take(7).subList(1, 7), caughtUp, "the same messages as A saw");
-        assertTrue(b.received.isEmpty(), "nothing twice: " + b.received);
+        assertEquals(List.of(), b.received.pending(), "nothing twice");
     }
 
     @Test
@@ -169,7 +162,7 @@ class RedisRelayFaultTest {
         assertUnavailable(a.relay.publish(new ChatPost(room, "ann", "nobody to carry it")));
 
         redis.restart();
-        await(joined);
+        Stages.await(joined);
         Eventually.until("ready once Redis is up", WAIT, a.relay::isReady);
         a.relay.publish(new ChatPost(room, "ann", "now"));
         assertEquals("now", a.take(1).get(0).text());
@@ -205,10 +198,11 @@ class RedisRelayFaultTest {
         RoomName room = room();
         admin.join(room);
         chat.join(room);
-        await(chat.relay.publish(new ChatPost(room, "ann", "via acl user")));
-        await(admin.relay.publish(new ChatPost(room, "bob", "via requirepass")));
+        Stages.await(chat.relay.publish(new ChatPost(room, "ann", "via acl user")));
+        Stages.await(admin.relay.publish(new ChatPost(room, "bob", "via requirepass")));
         assertEquals(List.of("via acl user", "via requirepass"), chat.take(2).stream().map(ChatMessage::text).toList());
-        assertEquals(List.of("via acl user", "via requirepass"), admin.take(2).stream().map(ChatMessage::text).toList());
+        assertEquals(List.of("via acl user", "via requirepass"),
+                admin.take(2).stream().map(ChatMessage::text).toList());
     }
 
     @Test
@@ -270,41 +264,22 @@ class RedisRelayFaultTest {
                 .findFirst().orElseThrow();
     }
 
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("not within " + WAIT, e);
-        }
-    }
-
     private static void assertUnavailable(CompletionStage<?> stage) {
-        ExecutionException failure = null;
-        try {
-            stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            failure = e;
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("neither failed nor succeeded", e);
-        }
-        assertTrue(failure != null, "expected the publish to fail");
-        assertInstanceOf(RelayUnavailableException.class, failure.getCause());
+        Stages.assertFailsWith(RelayUnavailableException.class, stage);
     }
 
     /** One relay as one node, recording what it delivers. */
     private static final class Node {
         final RedisRelay relay;
-        final BlockingQueue<ChatMessage> received = new LinkedBlockingQueue<>();
+        final RecordingListener received = new RecordingListener();
 
         Node(RedisRelay relay) {
             this.relay = relay;
-            relay.start(received::add);
+            relay.start(received);
         }
 
         void join(RoomName room) {
-            await(relay.join(room));
+            Stages.await(relay.join(room));
         }
 
         /**
@@ -312,34 +287,27 @@ class RedisRelayFaultTest {
          * covers the connection, not every room on it). Refusals are immediate, so this does not spin long.
          */
         void publishOnceConnected(ChatPost post) {
-            Eventually.until("room " + post.room() + " accepts posts", WAIT, () -> {
-                try {
-                    relay.publish(post).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                    return true;
-                } catch (ExecutionException refused) {
-                    return false;
-                } catch (InterruptedException | TimeoutException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            Eventually.until("room " + post.room() + " accepts posts", WAIT,
+                    () -> Stages.succeeds(relay.publish(post)));
         }
 
         List<ChatMessage> take(int count) {
-            List<ChatMessage> taken = new ArrayList<>();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            try {
-                while (taken.size() < count) {
-                    ChatMessage next = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        throw new AssertionError("got " + taken.size() + " of " + count + ": " + taken);
-                    }
-                    taken.add(next);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            return taken;
+            return received.take(count);
         }
+
+        boolean receivedNothingMore() {
+            return received.pending().isEmpty();
+        }
+    }
+
+    /** Two nodes of one deployment, both joined to one fresh room. */
+    private record TwoNodes(Node a, Node b, RoomName room) {
+    }
+
+    private TwoNodes twoNodesInOneRoom(RedisServer redis) {
+        TwoNodes nodes = new TwoNodes(node(redis.url()), node(redis.url()), room());
+        nodes.a.join(nodes.room);
+        nodes.b.join(nodes.room);
+        return nodes;
     }
 }
