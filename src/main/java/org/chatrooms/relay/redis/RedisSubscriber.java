@@ -117,7 +117,7 @@ final class RedisSubscriber implements AutoCloseable {
         control.shutdownNow();
         SubscriberConnection connection = current;
         if (connection != null) {
-            connection.kill();
+            connection.kill("the relay is closing");
         }
         RelayThreads.join(thread, config.timings().ioTimeout().multipliedBy(2));
         RelayThreads.await(control, thread.getName().replace("subscriber", "control"));
@@ -138,7 +138,7 @@ final class RedisSubscriber implements AutoCloseable {
             } catch (JedisException | IllegalStateException e) {
                 // IllegalStateException: Jedis's socket factory on some unresolvable or refused addresses.
                 if (isRunning()) {
-                    reportProblem(e, attempt != null && attempt.wasLive());
+                    reportProblem(e, attempt);
                 }
             } catch (RuntimeException | LinkageError e) {
                 // A bug or a broken deployment, not Redis: say so loudly, but keep the loop (and retries) alive;
@@ -150,7 +150,7 @@ final class RedisSubscriber implements AutoCloseable {
                     if (attempt.wasLive()) {
                         backoff.reset();
                     }
-                    attempt.kill();
+                    attempt.kill("the attempt ended");
                 }
             }
             pause(backoff.nextMillis());
@@ -189,8 +189,10 @@ final class RedisSubscriber implements AutoCloseable {
         }
     }
 
-    private void reportProblem(Exception e, boolean wasLive) {
-        String problem = RedisProblems.describe(e, config);
+    private void reportProblem(Exception e, SubscriberConnection attempt) {
+        boolean wasLive = attempt != null && attempt.wasLive();
+        String problem = attempt != null && attempt.droppedBecause() != null
+                ? attempt.droppedBecause() : RedisProblems.describe(e, config);
         long now = System.nanoTime();
         boolean repeat = problem.equals(lastProblem) && now - lastProblemLoggedNanos < REPEAT_LOG_NANOS;
         // Redis going away is an operational event, not a bug here: one clear line; the stack trace at FINE.
@@ -239,9 +241,8 @@ final class RedisSubscriber implements AutoCloseable {
             return;
         }
         if (isSilent(connection)) {
-            LOG.warning(() -> "Redis did not answer for " + TimeUnit.NANOSECONDS.toMillis(connection.silentNanos())
-                    + " ms; dropping the connection and reconnecting");
-            connection.kill();
+            connection.kill("Redis did not answer pings for " + TimeUnit.NANOSECONDS.toMillis(connection.silentNanos())
+                    + " ms");
         } else {
             writeOrKill(connection, SubscriberConnection::sendPing);
         }
@@ -257,7 +258,7 @@ final class RedisSubscriber implements AutoCloseable {
         } catch (JedisException e) {
             // A failed write leaves the protocol stream in an unknown state: start over on a new connection.
             LOG.log(Level.FINE, "Write to the subscribed connection failed", e);
-            connection.kill();
+            connection.kill("a write to Redis failed: " + e.getMessage());
         }
     }
 

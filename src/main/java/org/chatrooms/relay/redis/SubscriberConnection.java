@@ -43,6 +43,7 @@ final class SubscriberConnection extends JedisPubSub {
     private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     private volatile boolean live;
     private volatile boolean wasLive;
+    private volatile String droppedBecause;
     private volatile long lastHeardNanos = System.nanoTime();
 
     SubscriberConnection(long generation, Connection connection, String nodeChannel, Events events) {
@@ -63,6 +64,11 @@ final class SubscriberConnection extends JedisPubSub {
 
     boolean isLive() {
         return live;
+    }
+
+    /** Why this node closed the connection itself, or null. */
+    String droppedBecause() {
+        return droppedBecause;
     }
 
     /** Whether it ever was live, even if it is dead now: a lost connection rather than a failed attempt. */
@@ -98,8 +104,14 @@ final class SubscriberConnection extends JedisPubSub {
 
     // ---- any thread ----
 
-    /** Closes the socket without a goodbye: the subscriber thread's blocked read then fails and it reconnects. */
-    void kill() {
+    /**
+     * Closes the socket without a goodbye: the subscriber thread's blocked read then fails and it reconnects.
+     * {@code why} is what the log reports as the cause, rather than the "socket closed" the reader then sees.
+     */
+    void kill(String why) {
+        if (droppedBecause == null) {
+            droppedBecause = why;
+        }
         live = false;
         try {
             connection.forceDisconnect();
