@@ -38,19 +38,20 @@ class CrossNodeBench {
              ChatCluster cluster = new ChatCluster(redis)) {
             ChatServer one = cluster.startNode();
             ChatServer two = cluster.startNode();
-            warmUp(one, two);
+            warmUp(cluster, one, two);
             for (int senders : List.of(1, 4)) {
-                throughput(one, two, senders);
+                throughput(cluster, one, two, senders);
             }
             for (Duration outage : List.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5))) {
-                recovery(redis, one, two, outage);
+                recovery(redis, cluster, one, two, outage);
             }
         }
     }
 
-    private static void warmUp(ChatServer one, ChatServer two) {
+    private static void warmUp(ChatCluster cluster, ChatServer one, ChatServer two) {
         try (ChatClient sender = ChatClient.join(one.wsBase(), "warmup");
              ChatClient reader = ChatClient.join(two.wsBase(), "warmup")) {
+            cluster.awaitSubscribers("warmup", 2);
             for (int i = 0; i < 2_000; i++) {
                 sender.say("w" + i);
             }
@@ -58,7 +59,8 @@ class CrossNodeBench {
         }
     }
 
-    private static void throughput(ChatServer one, ChatServer two, int senders) throws Exception {
+    private static void throughput(ChatCluster cluster, ChatServer one, ChatServer two, int senders)
+            throws Exception {
         List<ChatClient> writers = new ArrayList<>();
         List<ChatClient> readers = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(senders * 2);
@@ -66,6 +68,7 @@ class CrossNodeBench {
             for (int s = 0; s < senders; s++) {
                 writers.add(ChatClient.join(one.wsBase(), "bench" + senders + "_" + s));
                 readers.add(ChatClient.join(two.wsBase(), "bench" + senders + "_" + s));
+                cluster.awaitSubscribers("bench" + senders + "_" + s, 2);
             }
             long start = System.nanoTime();
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -102,9 +105,11 @@ class CrossNodeBench {
      * Kills Redis, keeps it down for {@code outage} (the longer, the longer the subscriber's backoff has grown),
      * restarts it and measures until a message crosses again.
      */
-    private static void recovery(RedisServer redis, ChatServer one, ChatServer two, Duration outage) {
+    private static void recovery(RedisServer redis, ChatCluster cluster, ChatServer one, ChatServer two,
+                                 Duration outage) {
         try (ChatClient sender = ChatClient.join(one.wsBase(), "recovery");
              ChatClient reader = ChatClient.join(two.wsBase(), "recovery")) {
+            cluster.awaitSubscribers("recovery", 2);
             redis.kill();
             long down = System.nanoTime();
             int[] refused = {0};

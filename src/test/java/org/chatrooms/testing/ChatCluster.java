@@ -1,5 +1,6 @@
 package org.chatrooms.testing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,16 +17,19 @@ import org.chatrooms.dev.ChatServer;
  */
 public final class ChatCluster implements AutoCloseable {
 
+    private final RedisServer redis;
     private final String redisUrl;
     private final String prefix = "it-" + UUID.randomUUID() + ":";
     private final List<ChatServer> nodes = new ArrayList<>();
 
-    public ChatCluster(String redisUrl) {
+    /** Nodes that connect with {@code redisUrl}, e.g. one with a password, to {@code redis}. */
+    public ChatCluster(RedisServer redis, String redisUrl) {
+        this.redis = redis;
         this.redisUrl = redisUrl;
     }
 
     public ChatCluster(RedisServer redis) {
-        this(redis.url());
+        this(redis, redis.url());
     }
 
     public String prefix() {
@@ -35,6 +39,18 @@ public final class ChatCluster implements AutoCloseable {
     /** The Redis channel of a room, as the nodes of this cluster name it. */
     public String channel(String room) {
         return prefix + "room:" + room;
+    }
+
+    /**
+     * Waits until {@code nodes} nodes subscribe to the room. A socket's handshake completes before its endpoint
+     * has subscribed the room (the subscription is made in {@code onOpen}, after the 101 response), so a test that
+     * sends to a socket that just opened on another node waits for this first, as a person would not notice.
+     */
+    public void awaitSubscribers(String room, int nodes) {
+        try (var admin = redis.admin()) {
+            Eventually.until(nodes + " node(s) subscribed to room " + room, Duration.ofSeconds(10),
+                    () -> admin.pubsubNumSub(channel(room)).get(channel(room)) >= nodes);
+        }
     }
 
     public ChatServer startNode() {

@@ -53,6 +53,7 @@ class CrossNodeChatIT {
         ChatServer two = cluster.startNode();
         try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
              ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
+            cluster.awaitSubscribers("2330", 2);
             ann.say("hello from one");
             JsonObject annSees = ann.nextChat();
             JsonObject bobSees = bob.nextChat();
@@ -73,6 +74,7 @@ class CrossNodeChatIT {
              ChatClient onOne = ChatClient.join(nodes.get(0).wsBase(), "lobby");
              ChatClient onTwo = ChatClient.join(nodes.get(1).wsBase(), "lobby");
              ChatClient onThree = ChatClient.join(nodes.get(2).wsBase(), "lobby")) {
+            cluster.awaitSubscribers("lobby", 3);
             for (int i = 0; i < 1000; i++) {
                 sender.say("m" + i);
             }
@@ -100,6 +102,8 @@ class CrossNodeChatIT {
              ChatClient redOnTwo = ChatClient.join(two.wsBase(), "red");
              ChatClient blueOnOne = ChatClient.join(one.wsBase(), "blue");
              ChatClient blueOnTwo = ChatClient.join(two.wsBase(), "blue")) {
+            cluster.awaitSubscribers("red", 2);
+            cluster.awaitSubscribers("blue", 2);
             redOnOne.say("red 1");
             blueOnTwo.say("blue 1");
             redOnTwo.say("red 2");
@@ -147,6 +151,7 @@ class CrossNodeChatIT {
              ChatClient ann = ChatClient.join(one.wsBase(), "2330");
              ChatClient bob = ChatClient.join(two.wsBase(), "2330");
              ChatClient eve = ChatClient.join(doomed.wsBase(), "2330")) {
+            cluster.awaitSubscribers("2330", 3);
             eve.say("before the crash");
             for (ChatClient client : List.of(ann, bob, eve)) {
                 assertEquals("before the crash", client.nextChat().getString("message"));

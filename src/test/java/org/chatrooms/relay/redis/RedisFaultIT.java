@@ -50,6 +50,7 @@ class RedisFaultIT {
         ChatServer two = cluster.startNode();
         try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
              ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
+            cluster.awaitSubscribers("2330", 2);
             ann.say("before");
             assertEquals("before", bob.nextChat().getString("message"));
             long lastId = ann.nextChat().getInt("id");
@@ -119,11 +120,12 @@ class RedisFaultIT {
     void passwordOfTheDefaultUserAndOfAnAclUser() {
         RedisServer redis = closing(RedisServer.start(List.of("--requirepass", "admin-secret",
                 "--user", "chat", "on", ">chat-secret", "~*", "&*", "+@all")));
-        ChatCluster cluster = closing(new ChatCluster(redis.url("", "admin-secret")));
+        ChatCluster cluster = closing(new ChatCluster(redis, redis.url("", "admin-secret")));
         ChatServer one = cluster.startNode();
         ChatServer two = cluster.startNode(Map.of("CHAT_REDIS_URL", redis.url("chat", "chat-secret")));
         try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
              ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
+            cluster.awaitSubscribers("2330", 2);
             ann.say("via requirepass");
             assertEquals("via requirepass", bob.nextChat().getString("message"));
             bob.say("via acl user");
@@ -136,7 +138,7 @@ class RedisFaultIT {
     void aWrongPasswordIsAClearErrorAndTheNodeStillServesPages() {
         RedisServer redis = closing(RedisServer.startWithPassword("right"));
         LogCapture log = closing(LogCapture.of("org.chatrooms"));
-        ChatCluster cluster = closing(new ChatCluster(redis.url("", "not-the-password-42")));
+        ChatCluster cluster = closing(new ChatCluster(redis, redis.url("", "not-the-password-42")));
         ChatServer node = cluster.startNode();
         log.await("the wrong password is reported", Duration.ofSeconds(10),
                 LogCapture.message(Level.SEVERE, "Redis refused the user name or password in CHAT_REDIS_URL"));
