@@ -14,6 +14,8 @@ import org.chatrooms.config.ChatConfig;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
+import org.chatrooms.relay.redis.RedisRelay;
+import org.chatrooms.relay.redis.RedisRelayConfig;
 import org.chatrooms.socket.ClientConnection;
 import org.chatrooms.socket.LocalRooms;
 import org.chatrooms.socket.OriginPolicy;
@@ -52,7 +54,10 @@ public final class ChatNode implements AutoCloseable {
 
     /** Builds the relay the configuration asks for: in-memory unless {@code CHAT_REDIS_URL} is set. */
     public static ChatNode start(ChatConfig config) {
-        return new ChatNode(config, new InMemoryRelay());
+        Relay relay = config.redisUrl()
+                .<Relay>map(url -> new RedisRelay(RedisRelayConfig.parse(url, config.redisPrefix())))
+                .orElseGet(InMemoryRelay::new);
+        return new ChatNode(config, relay);
     }
 
     /** The node of the web application that {@code context} belongs to. */

@@ -13,8 +13,11 @@ import org.chatrooms.room.RoomName;
  *
  * <p>Guarantees, for every implementation:
  * <ul>
- *   <li>the relay assigns each message its id, increasing by one per message within a room, and its timestamp;</li>
- *   <li>every node that joined a room receives that room's messages in id order, each once;</li>
+ *   <li>the relay assigns each message its id, increasing by one per message within a room, and its timestamp
+ *       (a relay that lost its state, such as a Redis restarted without persistence, may skip ids but never
+ *       goes back);</li>
+ *   <li>every node that joined a room receives that room's messages in id order, each once (after a node lost
+ *       its connection to a shared relay, it receives what it missed as far as the relay still has it);</li>
  *   <li>a node receives nothing of rooms it has not joined (or has left);</li>
  *   <li>{@link #publish} fails (never drops silently) when the message cannot reach the room, so the sender can
  *       be told.</li>
@@ -28,7 +31,8 @@ public interface Relay extends AutoCloseable {
 
     /**
      * Asks to receive {@code room}'s messages. The stage completes once messages published after it completed
-     * are certain to arrive. Joins and leaves of one room are called in order (the caller serialises them).
+     * are certain to arrive; while a shared relay is unreachable it stays pending, so callers wait with a timeout.
+     * Joins and leaves of one room are called in order (the caller serialises them).
      */
     CompletionStage<Void> join(RoomName room);
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 
 /**
  * The built WAR on an embedded Tomcat: the README's run command and the multi-node tests both use it. Each
@@ -51,7 +52,14 @@ public final class ChatServer implements AutoCloseable {
         tomcat.getConnector().setProperty("address", address);
         tomcat.getConnector().setPort(port);
         Context context = tomcat.addWebapp(contextPath, war.toString());
-        parameters.forEach(context::addParameter);
+        // As <Parameter> elements of a context.xml: unlike plain context parameters, which Tomcat re-reads from
+        // web.xml on every start, these survive a reload (redeploy tests rely on that).
+        parameters.forEach((name, value) -> {
+            ApplicationParameter parameter = new ApplicationParameter();
+            parameter.setName(name);
+            parameter.setValue(value);
+            context.addApplicationParameter(parameter);
+        });
         tomcat.start();
         return new ChatServer(tomcat, context, contextPath);
     }

@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -51,11 +51,7 @@ public final class ChatClient implements AutoCloseable {
     public static ChatClient connect(URI uri, String origin) {
         try {
             ChatClient client = connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            client.sendRaw("{}");
-            JsonObject answer = client.next();
-            if (!"missing_message".equals(answer.getString("code", null))) {
-                throw new AssertionError("Expected the join round trip's answer, got " + answer);
-            }
+            client.awaitJoined();
             return client;
         } catch (ExecutionException e) {
             throw new AssertionError("Handshake with " + uri + " failed: " + e.getCause(), e.getCause());
@@ -92,6 +88,22 @@ public final class ChatClient implements AutoCloseable {
         return java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The join round trip (see {@link #connect}); frames that arrive before its answer stay queued, in order. */
+    private void awaitJoined() {
+        sendRaw("{}");
+        List<String> before = new ArrayList<>();
+        while (true) {
+            String frame = nextFrame();
+            if (frame.contains("\"missing_message\"")) {
+                break;
+            }
+            before.add(frame);
+        }
+        for (int i = before.size() - 1; i >= 0; i--) {
+            listener.frames.addFirst(before.get(i));
+        }
+    }
+
     /** Sends {@code {"message": text}}. */
     public ChatClient say(String text) {
         return sendRaw(Json.createObjectBuilder().add("message", text).build().toString());
@@ -109,15 +121,19 @@ public final class ChatClient implements AutoCloseable {
 
     /** The next frame, parsed; fails after {@link #TIMEOUT}. */
     public JsonObject next() {
+        try (var reader = Json.createReader(new StringReader(nextFrame()))) {
+            return reader.readObject();
+        }
+    }
+
+    private String nextFrame() {
         try {
             String frame = listener.frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
                 throw new AssertionError("No frame within " + TIMEOUT + (listener.closed.isDone()
                         ? "; socket closed with " + listener.closed.getNow(null) : ""));
             }
-            try (var reader = Json.createReader(new StringReader(frame))) {
-                return reader.readObject();
-            }
+            return frame;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -181,7 +197,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Collects whole text frames; the JDK client may split one frame into several parts. */
     private static final class Listener implements WebSocket.Listener {
-        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        final BlockingDeque<String> frames = new LinkedBlockingDeque<>();
         final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
 

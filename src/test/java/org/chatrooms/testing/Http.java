@@ -1,7 +1,6 @@
 package org.chatrooms.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,11 +22,15 @@ public final class Http {
             return CLIENT.send(HttpRequest.newBuilder(uri).timeout(ChatClient.TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new AssertionError("GET " + uri + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new AssertionError(e);
         }
+    }
+
+    public static int status(URI uri) {
+        return get(uri).statusCode();
     }
 
     /** {@code http://host:port/...} to {@code ws://host:port/...} */

@@ -1,0 +1,82 @@
+package org.chatrooms.relay.redis;
+
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+import javax.net.ssl.SSLException;
+
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+
+/**
+ * Turns what Jedis throws into one line an operator can act on. Jedis's own messages are often a bare
+ * "Unexpected end of stream" or a nested {@code ConnectException}; the log should say which setting to check.
+ */
+final class RedisProblems {
+
+    private RedisProblems() {
+    }
+
+    static String describe(Throwable problem, RedisRelayConfig config) {
+        String where = config.host() + ":" + config.port();
+        String redisError = String.valueOf(problem.getMessage());
+        if (redisError.startsWith("NOAUTH")) {
+            return "Redis requires a password and CHAT_REDIS_URL has none (write redis://:password@" + where + ")";
+        }
+        if (problem instanceof JedisAccessControlException || redisError.startsWith("WRONGPASS")) {
+            if (redisError.startsWith("NOPERM")) {
+                return "the Redis user lacks a permission the chat needs (" + redisError + "); it needs "
+                        + "SUBSCRIBE, PUBLISH, PUBSUB, EVALSHA, SCRIPT and PING on the prefix's keys and channels";
+            }
+            return "Redis refused the user name or password in CHAT_REDIS_URL (" + redisError + ")";
+        }
+        for (Throwable cause : causes(problem)) {
+            if (cause instanceof ConnectException) {
+                return "cannot connect to " + where + " (" + cause.getMessage() + ")";
+            }
+            if (cause instanceof UnknownHostException) {
+                return "unknown host " + config.host();
+            }
+            if (cause instanceof SocketTimeoutException) {
+                return "no answer from " + where + " within " + config.timings().ioTimeout().toMillis() + " ms";
+            }
+            if (cause instanceof SSLException) {
+                return "TLS with " + where + " failed (" + cause.getMessage() + ")";
+            }
+        }
+        if (redisError.startsWith("Failed to connect")) {
+            return "cannot connect to " + where + " (refused or unreachable)";
+        }
+        if (redisError.contains("Unexpected end of stream")) {
+            return "Redis at " + where + " closed the connection";
+        }
+        return problem.getClass().getSimpleName() + ": " + redisError;
+    }
+
+    /** Problems that retrying will not fix until someone changes a setting; logged as SEVERE. */
+    static boolean isConfigurationError(Throwable problem) {
+        String message = String.valueOf(problem.getMessage());
+        if (problem instanceof JedisAccessControlException || message.startsWith("NOAUTH")
+                || message.startsWith("WRONGPASS") || message.startsWith("NOPERM")) {
+            return true;
+        }
+        for (Throwable cause : causes(problem)) {
+            if (cause instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The problem, its causes, and what they suppressed (Jedis tries each address of a host and keeps the rest). */
+    private static List<Throwable> causes(Throwable problem) {
+        List<Throwable> all = new ArrayList<>();
+        for (Throwable cause = problem; cause != null && all.size() < 20; cause = cause.getCause()) {
+            all.add(cause);
+            all.addAll(List.of(cause.getSuppressed()));
+        }
+        return all;
+    }
+}

@@ -1,0 +1,196 @@
+package org.chatrooms.relay.redis;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.chatrooms.protocol.ChatCodec;
+import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.relay.Relay;
+import org.chatrooms.relay.RelayListener;
+import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.relay.redis.JoinedRooms.RoomState;
+import org.chatrooms.room.RoomName;
+
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The relay for several nodes: every node publishes to Redis and receives, through one subscribed connection, the
+ * messages of the rooms it has sockets in (what {@code channels_redis} does for Django Channels).
+ *
+ * <p>How a message travels: the sender's node queues the post ({@link RedisPublisher}); its publisher thread runs
+ * the {@link PublishScript}, which numbers it with the room's Redis counter and publishes it on the room's channel
+ * in one atomic step; every node subscribed to that channel, the sender's included, reads it on its subscriber
+ * thread ({@link RedisSubscriber}) and hands it to its dispatch thread ({@link RedisDispatcher}), which calls the
+ * {@link RelayListener}. The sender's echo is thus its acknowledgement, and nothing is delivered locally twice.
+ *
+ * <p>Threads, all named {@code chat-redis-<role>-<node id>}, started by {@link #start} and stopped and joined by
+ * {@link #close}: {@code subscriber} (reads Redis), {@code control} (writes subscriptions and pings),
+ * {@code publisher} (sends posts), {@code dispatch} (calls the listener). Public methods are thread-safe and never
+ * block on the network.
+ *
+ * <p>Faults: while the subscribed connection is down, or a room's subscription is not yet confirmed on it,
+ * {@link #publish} fails at once with {@link RelayUnavailableException} (the sender would not get the echo); the
+ * subscriber reconnects with backoff and re-subscribes every joined room, then catches up from each room's
+ * {@link RoomHistory} what other nodes published while it was away (Redis pub/sub keeps nothing for a disconnected
+ * subscriber); ids make sure nothing is delivered twice.
+ */
+public final class RedisRelay implements Relay {
+
+    private static final Logger LOG = Logger.getLogger(RedisRelay.class.getName());
+    /** Pooled connections: the publisher thread's, and the dispatch thread's for catching up after reconnects. */
+    private static final int POOL_SIZE = 2;
+
+    private final RedisRelayConfig config;
+    private final String nodeId;
+    private final RedisKeys keys;
+    private final RedisPayload payload;
+    private final JoinedRooms rooms = new JoinedRooms();
+    private final RedisClient client;
+    private final RedisPublisher publisher;
+    private final RedisSubscriber subscriber;
+    private volatile RedisDispatcher dispatcher;
+    private volatile boolean closed;
+
+    public RedisRelay(RedisRelayConfig config) {
+        this.config = config;
+        this.nodeId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        this.keys = new RedisKeys(config.prefix());
+        this.payload = new RedisPayload(new ChatCodec(Integer.MAX_VALUE));
+        this.client = RedisClient.builder()
+                .hostAndPort(config.address())
+                .clientConfig(config.clientConfig("chat-" + nodeId + "-publisher"))
+                .poolConfig(poolConfig(config))
+                .build();
+        this.subscriber = new RedisSubscriber(config, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
+                new SubscriptionEvents());
+        this.publisher = new RedisPublisher(nodeId, client, keys, payload,
+                () -> subscriber.liveGeneration() != 0, config.timings().pingInterval().dividedBy(4));
+    }
+
+    /** This node's id in thread names, Redis client names and its own channel. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void start(RelayListener listener) {
+        LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
+        dispatcher = new RedisDispatcher(nodeId, keys, payload, rooms, new RoomHistory(client, keys),
+                Objects.requireNonNull(listener));
+        dispatcher.start();
+        publisher.start();
+        subscriber.start();
+    }
+
+    /** Completes when Redis confirmed the room's subscription; stays pending while Redis is unreachable. */
+    @Override
+    public CompletionStage<Void> join(RoomName room) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new RelayUnavailableException("server is shutting down"));
+        }
+        RoomState state = rooms.join(room);
+        subscriber.subscribe(keys.roomChannel(room));
+        return state.firstConfirmation();
+    }
+
+    @Override
+    public void leave(RoomName room) {
+        rooms.leave(room);
+        subscriber.unsubscribe(keys.roomChannel(room));
+    }
+
+    @Override
+    public CompletionStage<ChatMessage> publish(ChatPost post) {
+        RoomState room = rooms.get(post.room());
+        if (closed || room == null) {
+            return unavailable(closed ? "server is shutting down" : "room is closed");
+        }
+        long generation = subscriber.liveGeneration();
+        if (generation == 0) {
+            return unavailable("chat server is reconnecting to Redis");
+        }
+        if (!room.isConfirmedOn(generation)) {
+            return unavailable("room is still connecting");
+        }
+        return publisher.publish(post, room.highestId());
+    }
+
+    /** True while the subscribed connection answers pings and publishing works. */
+    @Override
+    public boolean isReady() {
+        return !closed && subscriber.liveGeneration() != 0 && publisher.works();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        subscriber.close();
+        publisher.close();
+        RedisDispatcher running = dispatcher;
+        if (running != null) {
+            running.close();
+        }
+        client.close();
+        LOG.info(() -> "Redis relay " + nodeId + " stopped");
+    }
+
+    private Collection<String> joinedChannels() {
+        return rooms.names().stream().map(keys::roomChannel).toList();
+    }
+
+    private static GenericObjectPoolConfig<Connection> poolConfig(RedisRelayConfig config) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
+        // No evictor: its timer thread is shared by every pool in the class loader and outlives a redeploy's
+        // close() for a while; dead idle connections are cleared on reconnect instead.
+        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1));
+        // Borrowing waits at most as long as any command may take.
+        pool.setMaxWait(config.timings().ioTimeout());
+        // Pools register an MBean per instance by default; several nodes or redeploys in one JVM would pile up names.
+        pool.setJmxEnabled(false);
+        return pool;
+    }
+
+    private static CompletionStage<ChatMessage> unavailable(String why) {
+        return CompletableFuture.failedFuture(new RelayUnavailableException(why));
+    }
+
+    /** Subscriber events, on the subscriber thread. */
+    private final class SubscriptionEvents implements RedisSubscriber.Listener {
+
+        @Override
+        public void connected() {
+            publisher.discardIdleConnections();
+        }
+
+        @Override
+        public void subscribed(String channel, long generation) {
+            keys.roomOf(channel).ifPresent(name -> {
+                RoomState room = rooms.get(name);
+                if (room != null && room.confirm(generation)) {
+                    // Queued ahead of the room's first live message on this connection: catch up first.
+                    dispatcher.catchUp(name);
+                }
+            });
+        }
+
+        @Override
+        public void message(String channel, String message) {
+            dispatcher.offer(channel, message);
+        }
+    }
+}

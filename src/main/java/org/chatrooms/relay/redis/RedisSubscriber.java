@@ -1,0 +1,294 @@
+package org.chatrooms.relay.redis;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.chatrooms.relay.redis.RedisRelayConfig.Timings;
+
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The node's subscription to Redis, kept alive: connects, subscribes every joined room, reads until the connection
+ * fails, then waits a growing pause and starts over with a new connection, until {@link #close}.
+ *
+ * <p>Threads, both owned here and stopped by {@link #close}:
+ * <ul>
+ *   <li>{@code chat-redis-subscriber-<node>} connects and then blocks reading the subscribed connection
+ *       ({@link SubscriberConnection#run}); it hands every message on at once and never does delivery work, so a
+ *       busy node does not make Redis buffer (and at {@code client-output-buffer-limit pubsub}, drop) it.</li>
+ *   <li>{@code chat-redis-control-<node>} writes to the live connection: (un)subscribes rooms as they are joined
+ *       and left, re-subscribes them all after a reconnect, and pings every {@link Timings#pingInterval()}. A
+ *       subscribed connection has no read timeout, so a half-open TCP connection would block the reader forever;
+ *       when nothing (pong, message, answer) arrived for {@link Timings#silenceLimit()}, this thread closes the
+ *       socket, which ends the read and starts a reconnect.</li>
+ * </ul>
+ * Other methods are thread-safe and never block on the network.
+ */
+final class RedisSubscriber implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisSubscriber.class.getName());
+    /** A problem that keeps recurring is logged again after this long, so it stays visible without flooding. */
+    private static final long REPEAT_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /** What the relay learns from its subscription; called on the subscriber thread, must return quickly. */
+    interface Listener {
+        /** A new connection is live (its rooms are being re-subscribed). */
+        void connected();
+
+        /** {@code channel} is confirmed on the connection with this generation. */
+        void subscribed(String channel, long generation);
+
+        void message(String channel, String payload);
+    }
+
+    private final RedisRelayConfig config;
+    private final JedisClientConfig clientConfig;
+    private final String nodeChannel;
+    private final Supplier<Collection<String>> wantedChannels;
+    private final Listener listener;
+    private final Thread thread;
+    private final ScheduledExecutorService control;
+    private final SubscriberConnection.Events events = new ConnectionEvents();
+
+    /** Guards {@link #running} and wakes the reconnect pause when closing. */
+    private final Object lifecycle = new Object();
+    private boolean running;
+    private volatile SubscriberConnection current;
+    private long generation;
+    // Subscriber thread only: the last problem logged, to log a recurring one once rather than per attempt.
+    private String lastProblem;
+    private long lastProblemLoggedNanos;
+
+    RedisSubscriber(RedisRelayConfig config, String nodeId, String nodeChannel,
+                    Supplier<Collection<String>> wantedChannels, Listener listener) {
+        this.config = config;
+        this.clientConfig = config.clientConfig("chat-" + nodeId + "-subscriber");
+        this.nodeChannel = nodeChannel;
+        this.wantedChannels = wantedChannels;
+        this.listener = listener;
+        this.thread = RelayThreads.create("chat-redis-subscriber-" + nodeId, this::run);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                task -> RelayThreads.create("chat-redis-control-" + nodeId, task));
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.control = executor;
+    }
+
+    void start() {
+        synchronized (lifecycle) {
+            running = true;
+        }
+        thread.start();
+        long ping = config.timings().pingInterval().toMillis();
+        control.scheduleWithFixedDelay(this::checkLiveness, ping, ping, TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks Redis for a room's channel on the live connection; a later connection subscribes it anyway. */
+    void subscribe(String channel) {
+        onLiveConnection(connection -> connection.request(List.of(channel)));
+    }
+
+    void unsubscribe(String channel) {
+        onLiveConnection(connection -> connection.drop(channel));
+    }
+
+    /** Generation of the live connection, one that answered within the silence limit; 0 when there is none. */
+    long liveGeneration() {
+        SubscriberConnection connection = current;
+        return connection != null && connection.isLive() && !isSilent(connection) ? connection.generation() : 0;
+    }
+
+    /** Stops both threads (each joined with a timeout) and closes the connection. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            running = false;
+            lifecycle.notifyAll();
+        }
+        control.shutdownNow();
+        SubscriberConnection connection = current;
+        if (connection != null) {
+            connection.kill("the relay is closing");
+        }
+        RelayThreads.join(thread, config.timings().ioTimeout().multipliedBy(2));
+        RelayThreads.await(control, thread.getName().replace("subscriber", "control"));
+    }
+
+    // ---- subscriber thread ----
+
+    private void run() {
+        Backoff backoff = new Backoff(config.timings().minBackoff(), config.timings().maxBackoff());
+        while (isRunning()) {
+            SubscriberConnection attempt = null;
+            try {
+                attempt = new SubscriberConnection(++generation, connect(), nodeChannel, events);
+                current = attempt;
+                if (isRunning()) {
+                    attempt.run();
+                }
+            } catch (JedisException | IllegalStateException e) {
+                // IllegalStateException: Jedis's socket factory on some unresolvable or refused addresses.
+                if (isRunning()) {
+                    reportProblem(e, attempt);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // A bug or a broken deployment, not Redis: say so loudly, but keep the loop (and retries) alive;
+                // a subscriber that silently never comes back is the failure this class exists to prevent.
+                LOG.log(Level.SEVERE, "Unexpected failure of the Redis subscriber; retrying", e);
+            } finally {
+                current = null;
+                if (attempt != null) {
+                    if (attempt.wasLive()) {
+                        backoff.reset();
+                    }
+                    attempt.kill("the attempt ended");
+                }
+            }
+            pause(backoff.nextMillis());
+        }
+    }
+
+    /** Connects and authenticates; throws on failure. Closed again at once if the node stopped meanwhile. */
+    private Connection connect() {
+        Connection connection = new Connection(config.address(), clientConfig);
+        if (!isRunning()) {
+            connection.close();
+            throw new IllegalStateException("closed while connecting");
+        }
+        return connection;
+    }
+
+    private boolean isRunning() {
+        synchronized (lifecycle) {
+            return running;
+        }
+    }
+
+    /** Waits before the next attempt; {@link #close} cuts it short. */
+    private void pause(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lifecycle) {
+            long left;
+            while (running && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void reportProblem(Exception e, SubscriberConnection attempt) {
+        boolean wasLive = attempt != null && attempt.wasLive();
+        String problem = attempt != null && attempt.droppedBecause() != null
+                ? attempt.droppedBecause() : RedisProblems.describe(e, config);
+        long now = System.nanoTime();
+        boolean repeat = problem.equals(lastProblem) && now - lastProblemLoggedNanos < REPEAT_LOG_NANOS;
+        // Redis going away is an operational event, not a bug here: one clear line; the stack trace at FINE.
+        LOG.log(Level.FINE, "Redis subscriber connection ended", e);
+        if (wasLive) {
+            LOG.warning("Lost the Redis subscription (" + problem + "); reconnecting. Chat messages "
+                    + "to this server's rooms are refused until then.");
+        } else if (!repeat) {
+            Level level = RedisProblems.isConfigurationError(e) ? Level.SEVERE : Level.WARNING;
+            LOG.log(level, "Cannot subscribe to Redis at " + config.redactedUrl() + ": " + problem
+                    + ". Retrying with backoff; this server is not ready for chat until then.");
+        } else {
+            return;
+        }
+        lastProblem = problem;
+        lastProblemLoggedNanos = now;
+    }
+
+    // ---- control thread ----
+
+    private void onLiveConnection(Consumer<SubscriberConnection> command) {
+        try {
+            control.execute(() -> {
+                SubscriberConnection connection = current;
+                if (connection != null && connection.isLive()) {
+                    writeOrKill(connection, command);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // the relay is closing: the connection goes, and with it every subscription
+        }
+    }
+
+    private void checkLiveness() {
+        try {
+            pingOrDrop();
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: liveness checks must survive anything.
+            LOG.log(Level.SEVERE, "Redis liveness check failed", e);
+        }
+    }
+
+    private void pingOrDrop() {
+        SubscriberConnection connection = current;
+        if (connection == null || !connection.isLive()) {
+            return;
+        }
+        if (isSilent(connection)) {
+            connection.kill("Redis did not answer pings for " + TimeUnit.NANOSECONDS.toMillis(connection.silentNanos())
+                    + " ms");
+        } else {
+            writeOrKill(connection, SubscriberConnection::sendPing);
+        }
+    }
+
+    private boolean isSilent(SubscriberConnection connection) {
+        return connection.silentNanos() > config.timings().silenceLimit().toNanos();
+    }
+
+    private static void writeOrKill(SubscriberConnection connection, Consumer<SubscriberConnection> command) {
+        try {
+            command.accept(connection);
+        } catch (JedisException e) {
+            // A failed write leaves the protocol stream in an unknown state: start over on a new connection.
+            LOG.log(Level.FINE, "Write to the subscribed connection failed", e);
+            connection.kill("a write to Redis failed: " + e.getMessage());
+        }
+    }
+
+    /** Callbacks of the current connection, on the subscriber thread. */
+    private final class ConnectionEvents implements SubscriberConnection.Events {
+
+        @Override
+        public void connected(SubscriberConnection connection) {
+            if (lastProblem != null) {
+                LOG.info(() -> "Subscribed to Redis at " + config.redactedUrl() + " again");
+                lastProblem = null;
+            } else {
+                LOG.info(() -> "Subscribed to Redis at " + config.redactedUrl());
+            }
+            listener.connected();
+            onLiveConnection(live -> {
+                if (live == connection) {
+                    live.request(wantedChannels.get());
+                }
+            });
+        }
+
+        @Override
+        public void subscribed(SubscriberConnection connection, String channel) {
+            listener.subscribed(channel, connection.generation());
+        }
+
+        @Override
+        public void message(SubscriberConnection connection, String channel, String payload) {
+            listener.message(channel, payload);
+        }
+    }
+}

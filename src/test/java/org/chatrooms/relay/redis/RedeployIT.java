@@ -1,0 +1,90 @@
+package org.chatrooms.relay.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+
+import org.chatrooms.dev.ChatServer;
+import org.chatrooms.testing.ChatClient;
+import org.chatrooms.testing.ChatCluster;
+import org.chatrooms.testing.Eventually;
+import org.chatrooms.testing.LogCapture;
+import org.chatrooms.testing.RedisServer;
+import org.chatrooms.testing.RelayThreadCheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import redis.clients.jedis.Jedis;
+
+/**
+ * Redeploying the WAR on a running Tomcat (a context reload) must leave no relay thread and no Redis connection of
+ * the old deployment behind, and Tomcat must not warn about leaks; stopping the server must leave nothing at all.
+ */
+@Timeout(120)
+class RedeployIT {
+
+    @Test
+    void aReloadLeavesNoThreadNoConnectionAndNoLeakWarning() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             ChatCluster cluster = new ChatCluster(redis);
+             LogCapture tomcatLog = LogCapture.of("org.apache.catalina");
+             Jedis admin = redis.admin()) {
+            ChatServer node = cluster.startNode();
+            Set<String> before = relayThreadNames();
+            String oldNode = nodeIdOf(before);
+            assertEquals(Set.of("subscriber", "control", "publisher", "dispatch").stream()
+                    .map(role -> "chat-redis-" + role + "-" + oldNode).collect(Collectors.toSet()), before);
+
+            try (ChatClient ann = ChatClient.join(node.wsBase(), "2330")) {
+                ann.say("before reload");
+                assertEquals("before reload", ann.nextChat().getString("message"));
+                node.context().reload();
+                assertEquals(1001, ann.awaitClose().code(), "sockets are sent away with 1001 to reconnect");
+            }
+
+            Set<String> after = relayThreadNames();
+            assertTrue(after.stream().noneMatch(before::contains), "old threads left: " + after);
+            assertEquals(4, after.size(), "one new relay: " + after);
+            Eventually.until("Redis saw the old node's connections close", Duration.ofSeconds(10),
+                    () -> !admin.clientList().contains("name=chat-" + oldNode + "-"));
+            try (ChatClient bob = ChatClient.join(node.wsBase(), "2330")) {
+                bob.say("after reload");
+                assertEquals("after reload", bob.nextChat().getString("message"));
+            }
+            List<String> leaks = tomcatLog.matching(LogCapture.message(Level.WARNING, "")).stream()
+                    .map(LogCapture::text)
+                    .filter(text -> text.contains("thread") || text.contains("leak") || text.contains("ThreadLocal"))
+                    .toList();
+            assertEquals(List.of(), leaks, "Tomcat's leak warnings");
+        }
+        RelayThreadCheck.assertNoneAlive();
+    }
+
+    @Test
+    void jedisLogsThroughTheContainerLogging() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             ChatCluster cluster = new ChatCluster(redis)) {
+            ChatServer node = cluster.startNode();
+            ClassLoader webapp = node.context().getLoader().getClassLoader();
+            Object factory = webapp.loadClass("org.slf4j.LoggerFactory").getMethod("getILoggerFactory").invoke(null);
+            assertEquals("org.slf4j.impl.JDK14LoggerFactory", factory.getClass().getName(),
+                    "the WAR's SLF4J binding sends Jedis's logs to java.util.logging");
+            assertFalse(factory.getClass().getClassLoader() == ClassLoader.getSystemClassLoader());
+        }
+    }
+
+    private static Set<String> relayThreadNames() {
+        return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName).collect(Collectors.toSet());
+    }
+
+    private static String nodeIdOf(Set<String> threadNames) {
+        String any = threadNames.iterator().next();
+        return any.substring(any.lastIndexOf('-') + 1);
+    }
+}

@@ -1,0 +1,223 @@
+package org.chatrooms.relay.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+
+import jakarta.json.JsonObject;
+
+import org.chatrooms.dev.ChatServer;
+import org.chatrooms.testing.ChatClient;
+import org.chatrooms.testing.ChatCluster;
+import org.chatrooms.testing.Eventually;
+import org.chatrooms.testing.Http;
+import org.chatrooms.testing.LogCapture;
+import org.chatrooms.testing.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Faults with the built WAR on several nodes: Redis dying mid-chat and coming back, Redis missing at start,
+ * passwords right and wrong. Users must always hear about a message that was not delivered, and never get one twice.
+ */
+@Timeout(120)
+class RedisFaultIT {
+
+    private static final Duration RECOVERY_BUDGET = Duration.ofSeconds(5);
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = closeAfter.size() - 1; i >= 0; i--) {
+            closeAfter.get(i).close();
+        }
+    }
+
+    @Test
+    void redisRestartedMidChat() {
+        RedisServer redis = closing(RedisServer.start());
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        ChatServer one = cluster.startNode();
+        ChatServer two = cluster.startNode();
+        try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
+             ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
+            cluster.awaitSubscribers("2330", 2);
+            ann.say("before");
+            assertEquals("before", bob.nextChat().getString("message"));
+            long lastId = ann.nextChat().getInt("id");
+
+            redis.kill();
+            for (ChatServer node : List.of(one, two)) {
+                Eventually.until("/readyz says 503 while Redis is down", Duration.ofSeconds(10),
+                        () -> Http.status(readyz(node)) == 503);
+            }
+            ann.say("while down");
+            assertNotDelivered(ann.next());
+            bob.say("while down too");
+            assertNotDelivered(bob.next());
+
+            redis.restart();
+            long restarted = System.nanoTime();
+            Conversation annSide = new Conversation(ann);
+            Conversation bobSide = new Conversation(bob);
+            String annBack = annSide.sendUntilEchoed("ann back");
+            String bobBack = bobSide.sendUntilEchoed("bob back");
+            Duration recovery = Duration.ofNanos(System.nanoTime() - restarted);
+            assertTrue(recovery.compareTo(RECOVERY_BUDGET) < 0, "chat recovered only after " + recovery);
+            for (ChatServer node : List.of(one, two)) {
+                Eventually.until("/readyz says 200 again", RECOVERY_BUDGET, () -> Http.status(readyz(node)) == 200);
+            }
+
+            ann.say("final");
+            annSide.readUntil("final");
+            bobSide.readUntil("final");
+            for (Conversation side : List.of(annSide, bobSide)) {
+                assertTrue(side.texts.containsAll(List.of(annBack, bobBack, "final")), side.texts.toString());
+                assertEquals(side.texts.size(), new HashSet<>(side.texts).size(), "nothing twice: " + side.texts);
+                long previous = lastId;
+                for (long id : side.ids) {
+                    assertTrue(id > previous, "ids keep increasing across the restart: " + side.ids);
+                    previous = id;
+                }
+            }
+            assertEquals(annSide.texts, bobSide.texts, "both users see one conversation");
+        }
+    }
+
+    @Test
+    void redisUnreachableAtStartThenAppearing() {
+        RedisServer redis = closing(RedisServer.notStarted());
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        ChatServer node = cluster.startNode();
+        assertEquals(200, Http.status(node.httpBase().resolve("chat/")), "pages are served without Redis");
+        assertEquals(200, Http.status(node.httpBase().resolve("chat/2330/")));
+        assertEquals("ok", Http.get(node.httpBase().resolve("healthz")).body());
+        assertEquals(503, Http.status(readyz(node)));
+        try (ChatClient ann = ChatClient.join(node.wsBase(), "2330")) {
+            JsonObject unavailable = ann.next();
+            assertEquals("error", unavailable.getString("type"));
+            assertEquals("relay_unavailable", unavailable.getString("code"));
+            ann.say("anyone?");
+            assertNotDelivered(ann.next());
+
+            redis.restart();
+            Eventually.until("/readyz says 200 once Redis is there", RECOVERY_BUDGET,
+                    () -> Http.status(readyz(node)) == 200);
+            new Conversation(ann).sendUntilEchoed("now");
+        }
+    }
+
+    @Test
+    void passwordOfTheDefaultUserAndOfAnAclUser() {
+        RedisServer redis = closing(RedisServer.start(List.of("--requirepass", "admin-secret",
+                "--user", "chat", "on", ">chat-secret", "~*", "&*", "+@all")));
+        ChatCluster cluster = closing(new ChatCluster(redis, redis.url("", "admin-secret")));
+        ChatServer one = cluster.startNode();
+        ChatServer two = cluster.startNode(Map.of("CHAT_REDIS_URL", redis.url("chat", "chat-secret")));
+        try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
+             ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
+            cluster.awaitSubscribers("2330", 2);
+            ann.say("via requirepass");
+            assertEquals("via requirepass", bob.nextChat().getString("message"));
+            bob.say("via acl user");
+            assertEquals("via requirepass", ann.nextChat().getString("message"));
+            assertEquals("via acl user", ann.nextChat().getString("message"));
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsAClearErrorAndTheNodeStillServesPages() {
+        RedisServer redis = closing(RedisServer.startWithPassword("right"));
+        LogCapture log = closing(LogCapture.of("org.chatrooms"));
+        ChatCluster cluster = closing(new ChatCluster(redis, redis.url("", "not-the-password-42")));
+        ChatServer node = cluster.startNode();
+        log.await("the wrong password is reported", Duration.ofSeconds(10),
+                LogCapture.message(Level.SEVERE, "Redis refused the user name or password in CHAT_REDIS_URL"));
+        assertTrue(log.records().stream().noneMatch(record -> LogCapture.text(record).contains("not-the-password-42")),
+                "the password never appears in the log");
+        assertEquals(200, Http.status(node.httpBase().resolve("chat/")));
+        assertEquals(503, Http.status(readyz(node)));
+        try (ChatClient ann = ChatClient.join(node.wsBase(), "2330")) {
+            assertEquals("relay_unavailable", ann.next().getString("code"));
+            ann.say("hello?");
+            assertNotDelivered(ann.next());
+        }
+    }
+
+    private <T extends AutoCloseable> T closing(T resource) {
+        closeAfter.add(resource);
+        return resource;
+    }
+
+    private static URI readyz(ChatServer node) {
+        return node.httpBase().resolve("readyz");
+    }
+
+    private static void assertNotDelivered(JsonObject frame) {
+        assertEquals("error", frame.getString("type"), frame.toString());
+        assertEquals("not_delivered", frame.getString("code"), frame.toString());
+    }
+
+    /** One user's view: every chat message received, in order, and a way to send until the relay is back. */
+    private static final class Conversation {
+        final ChatClient client;
+        final List<String> texts = new ArrayList<>();
+        final List<Long> ids = new ArrayList<>();
+        private final Set<String> sent = new HashSet<>();
+        private int attempt;
+
+        Conversation(ChatClient client) {
+            this.client = client;
+        }
+
+        /**
+         * Sends numbered messages until one comes back as a chat message rather than an error frame; returns its
+         * text. Each attempt waits for the server's answer, so this is paced by the server, not by a timer.
+         */
+        String sendUntilEchoed(String text) {
+            String[] echoed = new String[1];
+            Eventually.until(text + " is delivered again", RECOVERY_BUDGET, () -> {
+                String attemptText = text + " #" + attempt++;
+                sent.add(attemptText);
+                client.say(attemptText);
+                while (true) {
+                    JsonObject frame = client.next();
+                    if (frame.getString("type").equals("error")) {
+                        assertNotDelivered(frame);
+                        return false;
+                    }
+                    record(frame);
+                    if (frame.getString("message").equals(attemptText)) {
+                        echoed[0] = attemptText;
+                        return true;
+                    }
+                }
+            });
+            return echoed[0];
+        }
+
+        void readUntil(String text) {
+            while (true) {
+                JsonObject frame = client.nextChat();
+                record(frame);
+                if (frame.getString("message").equals(text)) {
+                    return;
+                }
+            }
+        }
+
+        private void record(JsonObject frame) {
+            texts.add(frame.getString("message"));
+            ids.add((long) frame.getInt("id"));
+        }
+    }
+}
