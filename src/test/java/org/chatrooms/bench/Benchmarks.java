@@ -11,5 +11,6 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         FanOutBenchmark.main(args);
+        new CrossNodeBench().throughputAndRecovery();
     }
 }

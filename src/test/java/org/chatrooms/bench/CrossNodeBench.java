@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Not part of the normal build (failsafe runs only {@code *IT}); run it with
+ * Not part of the normal build (failsafe runs only {@code *IT}); {@code ./mvnw -Pbench} runs it after the
+ * single-node benchmark, or alone with
  * <pre>./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=CrossNodeBench</pre>
  * It prints, for two nodes of the built WAR sharing one local Redis:
  * <ul>
