@@ -3,6 +3,9 @@ package org.chatrooms.app;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.servlet.ServletContext;
@@ -12,6 +15,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.config.ChatConfig;
 import org.chatrooms.protocol.ChatCodec;
+import org.chatrooms.room.RoomName;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
@@ -32,6 +36,10 @@ public final class ChatNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChatNode.class.getName());
     static final String CONTEXT_ATTRIBUTE = ChatNode.class.getName();
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /** How long a handshake may wait for the relay to deliver its room here. */
+    public static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a room stays joined for a handshake that has not reached {@code @OnOpen} yet. */
+    private static final Duration HANDSHAKE_HOLD = Duration.ofSeconds(10);
 
     private final ChatConfig config;
     private final ChatCodec codec;
@@ -40,13 +48,16 @@ public final class ChatNode implements AutoCloseable {
     private final OriginPolicy originPolicy;
     private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
     private final ExecutorService closer;
+    private final OwnedThreads timerThreads = new OwnedThreads("chat-timer");
+    private final ScheduledExecutorService timer;
     private volatile boolean closing;
 
     public ChatNode(ChatConfig config, Relay relay) {
         this.config = config;
         this.codec = new ChatCodec(config.maxMessageChars());
         this.relay = relay;
-        this.rooms = new LocalRooms(relay, codec);
+        this.timer = Executors.newSingleThreadScheduledExecutor(timerThreads);
+        this.rooms = new LocalRooms(relay, codec, timer);
         this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
         this.closer = Executors.newCachedThreadPool(closerThreads);
         relay.start(rooms);
@@ -89,6 +100,19 @@ public final class ChatNode implements AutoCloseable {
         return originPolicy;
     }
 
+    /**
+     * Called by the handshake filter before the upgrade: makes sure {@code room}'s messages reach this node by the
+     * time the client learns it is connected (see {@link LocalRooms}). Waits at most {@link #JOIN_TIMEOUT}; if the
+     * relay is not ready by then the handshake goes on and the socket is told once it opens.
+     */
+    public void prepareRoom(RoomName room) {
+        try {
+            rooms.hold(room, HANDSHAKE_HOLD).toCompletableFuture().get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "Room " + room + " is not relayed here yet", e);
+        }
+    }
+
     /** Whether the node is shutting down: sockets that open now are sent away at once. */
     public boolean isClosing() {
         return closing;
@@ -112,6 +136,8 @@ public final class ChatNode implements AutoCloseable {
         awaitSocketsClosed();
         relay.close();
         closerThreads.shutdown(closer, SHUTDOWN_GRACE);
+        timer.shutdownNow(); // pending hold releases no longer matter: the relay is closed
+        timerThreads.shutdown(timer, SHUTDOWN_GRACE);
         LOG.info(() -> "Chat node stopped; closed " + clients.size() + " sockets");
     }
 

@@ -40,8 +40,11 @@ public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
     static final String ANONYMOUS = DisplayName.ANONYMOUS.value();
-    /** How long a new socket may wait for the relay to deliver its room here before it is told so. */
-    private static final long JOIN_TIMEOUT_SECONDS = 5;
+    /**
+     * How long {@code @OnOpen} waits for the relay to deliver the room here. Short: the handshake filter already
+     * waited up to {@link ChatNode#JOIN_TIMEOUT} for the same subscription before the upgrade.
+     */
+    private static final long JOIN_GRACE_MILLIS = 1000;
 
     private final ChatNode node;
     private RoomName room;
@@ -66,7 +69,7 @@ public class ChatEndpoint {
         room = parsed.get();
         client = node.connect(session);
         try {
-            node.rooms().join(room, client).toCompletableFuture().get(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            node.rooms().join(room, client).toCompletableFuture().get(JOIN_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Room " + room + " is not relayed to this node yet", e);
             client.send(node.codec().encodeError("relay_unavailable",

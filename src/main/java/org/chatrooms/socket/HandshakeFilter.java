@@ -13,7 +13,8 @@ import org.chatrooms.app.ChatNode;
 
 /**
  * Guards the WebSocket handshake before the container upgrades it: a foreign {@code Origin} gets 403 and a bad
- * room name 404, as plain HTTP answers the client can see.
+ * room name 404, as plain HTTP answers the client can see. An accepted handshake first makes sure the room's
+ * messages reach this node ({@link ChatNode#prepareRoom}), so none passes the new socket by after its 101.
  *
  * <p>Why a filter and not {@code Configurator.checkOrigin}: that method gets only the Origin value, but the rule
  * (Django's {@code AllowedHostsOriginValidator}) compares it with the request's {@code Host}. Declared in
@@ -32,17 +33,20 @@ public final class HandshakeFilter extends HttpFilter {
             return;
         }
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (ChatPaths.socketRoom(path).isEmpty()) {
+        var room = ChatPaths.socketRoom(path);
+        if (room.isEmpty()) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "Not a chat room");
             return;
         }
-        OriginPolicy policy = ChatNode.of(request.getServletContext()).originPolicy();
+        ChatNode node = ChatNode.of(request.getServletContext());
+        OriginPolicy policy = node.originPolicy();
         String origin = request.getHeader("Origin");
         if (!policy.allows(origin, request.getHeader("Host"))) {
             LOG.info(() -> "Refused WebSocket handshake from Origin " + origin + " to Host " + request.getHeader("Host"));
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
+        node.prepareRoom(room.get());
         chain.doFilter(request, response);
     }
 

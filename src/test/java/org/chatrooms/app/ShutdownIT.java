@@ -38,8 +38,8 @@ class ShutdownIT {
                 after.say("after reload");
                 assertEquals("after reload", after.nextChat().getString("message"));
             }
-            // Only the new node's dispatch thread; the old node's is gone.
-            assertEquals(List.of("chat-relay-dispatch-1"), ChatThreads.alive());
+            // Only the new node's threads (each name once); the old node's are gone.
+            assertEquals(List.of("chat-relay-dispatch-1", "chat-timer-1"), ChatThreads.alive());
         }
     }
 }

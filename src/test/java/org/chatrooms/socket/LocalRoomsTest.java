@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -51,7 +55,8 @@ class LocalRoomsTest {
     }
 
     private final InMemoryRelay relay = new InMemoryRelay();
-    private final LocalRooms rooms = new LocalRooms(relay, new ChatCodec(100));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final LocalRooms rooms = new LocalRooms(relay, new ChatCodec(100), timer);
     private final RoomName lobby = new RoomName("lobby");
     private final RoomName other = new RoomName("other");
 
@@ -62,6 +67,38 @@ class LocalRoomsTest {
     @AfterEach
     void stopRelay() {
         relay.close();
+        timer.shutdownNow();
+    }
+
+    /** Waits until the timer ran everything due within {@code delay} (it runs tasks in time order). */
+    private void awaitTimerPast(Duration delay) throws InterruptedException {
+        CountDownLatch passed = new CountDownLatch(1);
+        timer.schedule(passed::countDown, delay.toMillis() + 20, TimeUnit.MILLISECONDS);
+        assertTrue(passed.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aHandshakeHoldKeepsTheRoomJoinedUntilItExpires() throws InterruptedException {
+        Duration hold = Duration.ofMillis(50);
+        rooms.hold(lobby, hold);
+        assertEquals(1, rooms.roomCount());
+        awaitTimerPast(hold);
+        assertEquals(0, rooms.roomCount());
+    }
+
+    @Test
+    void aSocketThatJoinedDuringItsHoldKeepsTheRoomAfterwards() throws InterruptedException {
+        Duration hold = Duration.ofMillis(50);
+        RecordingPeer peer = new RecordingPeer();
+        ClientConnection client = client(peer);
+        rooms.hold(lobby, hold);
+        rooms.join(lobby, client);
+        awaitTimerPast(hold);
+        assertEquals(1, rooms.roomCount());
+        relay.publish(new ChatPost(lobby, "anonymous", "still joined"));
+        assertTrue(peer.take().contains("still joined"));
+        rooms.leave(lobby, client);
+        assertEquals(0, rooms.roomCount());
     }
 
     private ClientConnection client(RecordingPeer peer) {

@@ -42,9 +42,8 @@ public final class ChatCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code nodes} nodes subscribe to the room. A socket's handshake completes before its endpoint
-     * has subscribed the room (the subscription is made in {@code onOpen}, after the 101 response), so a test that
-     * sends to a socket that just opened on another node waits for this first, as a person would not notice.
+     * Waits until {@code nodes} nodes subscribe to the room. Handshakes wait for the subscription before the 101,
+     * so after {@link ChatClient#join} this returns at once; tests call it to state what they rely on.
      */
     public void awaitSubscribers(String room, int nodes) {
         try (var admin = redis.admin()) {

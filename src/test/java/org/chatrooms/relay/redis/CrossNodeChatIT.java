@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonObject;
 
@@ -64,6 +65,30 @@ class CrossNodeChatIT {
             assertEquals("hello from two", ann.nextChat().getString("message"));
             JsonObject echo = bob.nextChat();
             assertEquals(annSees.getInt("id") + 1, echo.getInt("id"));
+        }
+    }
+
+    /**
+     * The handshake's 101 is all a client knows: from then on, messages sent from another node must reach the new
+     * socket, so its node must already be subscribed to the room in Redis (Django Channels joins the group before
+     * accepting; we hold the room during the handshake). Fresh rooms each time, so every handshake subscribes.
+     */
+    @Test
+    void aNodeIsSubscribedToTheRoomWhenTheHandshakeCompletes() throws Exception {
+        ChatServer one = cluster.startNode();
+        ChatServer two = cluster.startNode();
+        try (var admin = redis.admin()) {
+            for (int i = 0; i < 20; i++) {
+                String room = "fresh_" + i;
+                String channel = cluster.channel(room);
+                try (ChatClient sender = ChatClient.join(one.wsBase(), room);
+                     ChatClient newcomer = ChatClient.connectAsync(two.wsBase().resolve("ws/chat/" + room + "/"),
+                             "http://127.0.0.1").get(10, TimeUnit.SECONDS)) {
+                    assertEquals(2L, admin.pubsubNumSub(channel).get(channel), "subscribers of " + room);
+                    sender.say("right after your handshake " + i);
+                    assertEquals("right after your handshake " + i, newcomer.nextChat().getString("message"));
+                }
+            }
         }
     }
 
