@@ -18,9 +18,11 @@ import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.Http;
 import org.chatrooms.testing.Nginx;
 import org.chatrooms.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -30,9 +32,12 @@ import redis.clients.jedis.Jedis;
 /**
  * The shipped {@code deploy/nginx/chat.conf}, run by a real nginx in front of two nodes of the built WAR that
  * share a real Redis: what a user reaches through the balancer, where nginx's round robin puts sockets, the
- * Origin check behind a proxy, and a node going away. A failing test reports the tail of nginx's error log.
+ * Origin check behind a proxy, and a node going away. Nodes take a second each to start, so the tests that leave
+ * them as they were share one cluster (each in rooms of its own); the failover test brings its own node to stop,
+ * behind its own nginx. A failing test reports the tail of nginx's error log.
  */
 @Timeout(60)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoadBalancerIT {
 
     private RedisServer redis;
@@ -41,11 +46,14 @@ class LoadBalancerIT {
     private ChatServer two;
     private Nginx nginx;
     private Jedis admin;
+    /** The failover test's own balancer, in front of node two and the node that test stops. */
+    private Nginx failoverNginx;
 
     @RegisterExtension
-    final TestExecutionExceptionHandler nginxLog = Nginx.logTailOnFailure(() -> nginx);
+    final TestExecutionExceptionHandler nginxLog =
+            Nginx.logTailOnFailure(() -> failoverNginx != null ? failoverNginx : nginx);
 
-    @BeforeEach
+    @BeforeAll
     void start() {
         redis = RedisServer.start();
         cluster = new ChatCluster(redis);
@@ -56,6 +64,14 @@ class LoadBalancerIT {
     }
 
     @AfterEach
+    void stopFailoverNginx() {
+        if (failoverNginx != null) {
+            failoverNginx.close();
+            failoverNginx = null;
+        }
+    }
+
+    @AfterAll
     void stop() throws Exception {
         try {
             if (admin != null) {
@@ -131,29 +147,32 @@ class LoadBalancerIT {
 
     @Test
     void whenANodeStopsItsClientsReconnectThroughTheProxyToTheOtherNode() throws Exception {
+        ChatServer doomed = cluster.startNode();
+        failoverNginx = Nginx.inFrontOf(doomed, two);
         String room = "failover";
-        URI socket = nginx.wsBase().resolve("ws/chat/" + room + "/");
-        try (ChatClient ann = ChatClient.connect(socket, sameHostOrigin())) {
-            ChatServer annsNode = nodeOfTheOnlySocketIn(room);
-            try (ChatClient bob = ChatClient.connect(socket, sameHostOrigin())) {
+        URI socket = failoverNginx.wsBase().resolve("ws/chat/" + room + "/");
+        String origin = "http://127.0.0.1:" + failoverNginx.port();
+        try (ChatClient ann = ChatClient.connect(socket, origin)) {
+            boolean annOnDoomed = isOnNode(room, doomed);
+            try (ChatClient bob = ChatClient.connect(socket, origin)) {
                 assertEquals(2, subscribers(room), "ann and bob are on different nodes");
-                ChatClient leaving = annsNode == one ? ann : bob;
-                ChatClient staying = annsNode == one ? bob : ann;
+                ChatClient leaving = annOnDoomed ? ann : bob;
+                ChatClient staying = annOnDoomed ? bob : ann;
 
                 leaving.say("before");
                 JsonObject before = leaving.nextChat();
                 assertEquals(before, staying.nextChat());
 
-                cluster.stop(one);
+                cluster.stop(doomed);
                 assertEquals(1001, leaving.awaitClose().code(), "going away, through nginx");
 
                 for (int i = 0; i < 4; i++) {
-                    assertEquals(200, Http.status(nginx.httpBase().resolve("readyz")),
+                    assertEquals(200, Http.status(failoverNginx.httpBase().resolve("readyz")),
                             "plain requests skip the stopped node");
                 }
-                try (ChatClient back = ChatClient.connect(socket, sameHostOrigin());
-                     ChatClient newcomer = ChatClient.connect(socket, sameHostOrigin())) {
-                    Eventually.until("only node two subscribes to " + room, Duration.ofSeconds(10),
+                try (ChatClient back = ChatClient.connect(socket, origin);
+                     ChatClient newcomer = ChatClient.connect(socket, origin)) {
+                    Eventually.until("only the surviving node subscribes to " + room, Duration.ofSeconds(10),
                             () -> subscribers(room) == 1);
                     back.say("after");
                     for (ChatClient client : List.of(back, newcomer, staying)) {
@@ -173,17 +192,17 @@ class LoadBalancerIT {
     }
 
     /**
-     * Which node the one socket in {@code room} is on: a direct probe on node one adds a subscriber to the room
-     * in Redis only if that socket is on node two.
+     * Whether the one socket in {@code room} is on {@code node}: a direct probe there adds a subscriber to the room
+     * in Redis only if that socket is elsewhere.
      */
-    private ChatServer nodeOfTheOnlySocketIn(String room) {
+    private boolean isOnNode(String room, ChatServer node) {
         assertEquals(1, subscribers(room));
-        boolean onOne;
-        try (ChatClient probe = ChatClient.join(one.wsBase(), room)) {
-            onOne = subscribers(room) == 1;
+        boolean there;
+        try (ChatClient probe = ChatClient.join(node.wsBase(), room)) {
+            there = subscribers(room) == 1;
         }
         Eventually.until("the probe's node left " + room, Duration.ofSeconds(10), () -> subscribers(room) == 1);
-        return onOne ? one : two;
+        return there;
     }
 
     /** Twice in a row: nginx's round robin sends one request to each node. */
@@ -216,6 +235,7 @@ class LoadBalancerIT {
     }
 
     private static URI redirectTarget(HttpResponse<String> response) {
+        assertEquals(302, response.statusCode(), response.uri() + " answered " + response.body());
         return response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
     }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -139,24 +138,7 @@ public final class Nginx implements AutoCloseable {
     @Override
     public void close() {
         process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                // Workers outlive a killed master, so they go first (found while the master still owns them).
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("nginx " + process.pid() + " did not exit");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException jvmExiting) {
-            // the hook runs anyway
-        }
+        ExternalPrograms.awaitExit(process, STOP_TIMEOUT, reaper);
     }
 
     /** nginx binds its port before it starts its workers; a connection made in between waits for them. */
@@ -276,22 +258,8 @@ public final class Nginx implements AutoCloseable {
     }
 
     private static String binary() {
-        String configured = System.getenv("NGINX");
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        Path debian = Path.of("/usr/sbin/nginx");
-        if (Files.isExecutable(debian)) {
-            return debian.toString();
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "nginx");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IllegalStateException("nginx not found: set NGINX, or install Debian's package nginx "
-                + "(.ci/run installs it)");
+        return ExternalPrograms.find("NGINX", "nginx", List.of(Path.of("/usr/sbin/nginx")),
+                "Debian's package nginx; .ci/run installs it");
     }
 
     /** The tail of nginx's logs, attached to a failing test's exception. */
