@@ -34,7 +34,9 @@ public final class Nginx implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_TAIL_LINES = 40;
-    private static final Pattern UPSTREAM_SERVER = Pattern.compile("^(\\s*)server\\s+\\S+((?:\\s+[^\\s;]+)*)\\s*;\\s*$");
+    /** {@code server <address> <parameters>;} in the upstream block: indentation and parameters are kept. */
+    private static final Pattern UPSTREAM_SERVER =
+            Pattern.compile("^(\\s*)server\\s+\\S+((?:\\s+[^\\s;]+)*)\\s*;\\s*$");
     private static final Pattern LISTEN = Pattern.compile("^(\\s*)listen\\s+[^;]+;\\s*$");
 
     private final Process process;
