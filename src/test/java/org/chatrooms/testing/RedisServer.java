@@ -221,20 +221,7 @@ public final class RedisServer implements AutoCloseable {
         } else {
             process.destroy();
         }
-        try {
-            if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException jvmExiting) {
-            // the hook runs anyway
-        }
+        ExternalPrograms.awaitExit(process, START_TIMEOUT, reaper);
     }
 
     private static String exitCode(Process process) {
@@ -247,17 +234,6 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private static String binary() {
-        String configured = System.getenv("REDIS_SERVER");
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "redis-server");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IllegalStateException("redis-server not found: set REDIS_SERVER or put it on the PATH "
-                + "(.ci/run installs it)");
+        return ExternalPrograms.find("REDIS_SERVER", "redis-server", List.of(), ".ci/run installs it");
     }
 }
