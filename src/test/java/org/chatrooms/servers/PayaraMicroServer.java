@@ -1,0 +1,60 @@
+package org.chatrooms.servers;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Payara Micro (the full Payara web container, Tyrus for WebSockets, in one executable JAR):
+ * {@code java -jar payara-micro.jar --deploy ROOT.war --deploy chat-app.war --port N}. It starts
+ * faster than a Payara Server domain and needs no {@code asadmin}. Its configuration lives in a fresh
+ * {@code --rootdir} per run; the runtime JARs it unpacks are kept beside the distribution and reused.
+ */
+final class PayaraMicroServer extends StandaloneServer {
+
+    /** asadmin commands run before boot: listen on loopback only, like the other servers of the suite. */
+    private static final String PREBOOT = """
+            set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
+            """;
+
+    private final Path jar;
+
+    PayaraMicroServer() {
+        super("Payara Micro", "payara-micro");
+        this.jar = distribution("chat.payara.micro.jar");
+    }
+
+    @Override
+    protected ProcessBuilder prepare(Path war, Path directory) throws IOException {
+        Path root = Files.createDirectories(directory.resolve("root"));
+        Path unpacked = Files.createDirectories(jar.resolveSibling("payara-micro-runtime"));
+        Path rootWar = Files.copy(war, directory.resolve("ROOT.war"));
+        Path contextWar = Files.copy(war, directory.resolve(CONTEXT_PATH.substring(1) + ".war"));
+        Path preboot = Files.writeString(directory.resolve("preboot.asadmin"), PREBOOT, StandardCharsets.UTF_8);
+        return new ProcessBuilder(List.of(
+                JAVA_HOME.resolve("bin/java").toString(),
+                // Payara stops its (unclustered) data grid itself; Hazelcast's own hook would race it and warn
+                // "Terminating forcefully".
+                "-Dhazelcast.shutdownhook.enabled=false",
+                "-jar", jar.toString(),
+                // Context roots from the file names, as on Tomcat: ROOT.war is "/", chat-app.war "/chat-app".
+                // (--contextroot would go to the first WAR *without* an implicit root: chat-app, clashing at "/".)
+                "--deploy", rootWar.toString(),
+                "--deploy", contextWar.toString(),
+                "--port", Integer.toString(port()),
+                "--nocluster",          // no cluster discovery: no multicast, nothing leaves the machine
+                "--disablephonehome",   // no usage report to the vendor
+                "--prebootcommandfile", preboot.toString(),
+                "--rootdir", root.toString(),
+                "--unpackdir", unpacked.toString()))
+                .directory(directory.toFile());
+    }
+
+    @Override
+    protected Duration startTimeout() {
+        return Duration.ofSeconds(180);
+    }
+}
