@@ -20,6 +20,15 @@ final class PayaraMicroServer extends StandaloneServer {
             set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
             """;
 
+    /** Plain one-line records instead of Payara's multi-line, ANSI-coloured ones: readable in failure messages. */
+    private static final String LOGGING = """
+            handlers = java.util.logging.ConsoleHandler
+            .level = INFO
+            java.util.logging.ConsoleHandler.level = ALL
+            java.util.logging.ConsoleHandler.formatter = java.util.logging.SimpleFormatter
+            java.util.logging.SimpleFormatter.format = %1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n
+            """;
+
     private final Path jar;
 
     PayaraMicroServer() {
@@ -34,6 +43,7 @@ final class PayaraMicroServer extends StandaloneServer {
         Path rootWar = Files.copy(war, directory.resolve("ROOT.war"));
         Path contextWar = Files.copy(war, directory.resolve(CONTEXT_PATH.substring(1) + ".war"));
         Path preboot = Files.writeString(directory.resolve("preboot.asadmin"), PREBOOT, StandardCharsets.UTF_8);
+        Path logging = Files.writeString(directory.resolve("logging.properties"), LOGGING, StandardCharsets.UTF_8);
         return new ProcessBuilder(List.of(
                 JAVA_HOME.resolve("bin/java").toString(),
                 // Payara stops its (unclustered) data grid itself; Hazelcast's own hook would race it and warn
@@ -48,6 +58,7 @@ final class PayaraMicroServer extends StandaloneServer {
                 "--nocluster",          // no cluster discovery: no multicast, nothing leaves the machine
                 "--disablephonehome",   // no usage report to the vendor
                 "--prebootcommandfile", preboot.toString(),
+                "--logproperties", logging.toString(),
                 "--rootdir", root.toString(),
                 "--unpackdir", unpacked.toString()))
                 .directory(directory.toFile());

@@ -216,6 +216,10 @@ public abstract class StandaloneServer implements AutoCloseable {
                 .toList();
     }
 
+    public boolean logContains(String text) {
+        return logLines().stream().anyMatch(line -> line.contains(text));
+    }
+
     /** The end of the server's log, for failure messages. */
     public String logTail() {
         List<String> lines = logLines();
