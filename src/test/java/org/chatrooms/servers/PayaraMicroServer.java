@@ -37,14 +37,14 @@ final class PayaraMicroServer extends StandaloneServer {
     }
 
     @Override
-    protected ProcessBuilder prepare(Path war, Path directory) throws IOException {
+    protected ProcessHandle launch(Path war, Path directory) throws IOException {
         Path root = Files.createDirectories(directory.resolve("root"));
         Path unpacked = Files.createDirectories(jar.resolveSibling("payara-micro-runtime"));
         Path rootWar = Files.copy(war, directory.resolve("ROOT.war"));
         Path contextWar = Files.copy(war, directory.resolve(CONTEXT_PATH.substring(1) + ".war"));
         Path preboot = Files.writeString(directory.resolve("preboot.asadmin"), PREBOOT, StandardCharsets.UTF_8);
         Path logging = Files.writeString(directory.resolve("logging.properties"), LOGGING, StandardCharsets.UTF_8);
-        return new ProcessBuilder(List.of(
+        return startChild(new ProcessBuilder(List.of(
                 JAVA_HOME.resolve("bin/java").toString(),
                 // Payara stops its (unclustered) data grid itself; Hazelcast's own hook would race it and warn
                 // "Terminating forcefully".
@@ -61,7 +61,7 @@ final class PayaraMicroServer extends StandaloneServer {
                 "--logproperties", logging.toString(),
                 "--rootdir", root.toString(),
                 "--unpackdir", unpacked.toString()))
-                .directory(directory.toFile());
+                .directory(directory.toFile()));
     }
 
     @Override

@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -47,19 +51,30 @@ public abstract class StandaloneServer implements AutoCloseable {
     private final String name;
     private final Path directory;
     private final int port;
-    private Process process;
+    /** The server's JVM: a child of this one, or (Payara Server) a daemon that {@code asadmin} started. */
+    private ProcessHandle process;
+    /** Set when the server's JVM is a child: then its exit status is known. */
+    private Process child;
     /** Kills the process should the test JVM exit without closing this; removed once it ended. */
     private Thread reaper;
     private Duration startup;
 
     protected StandaloneServer(String name, String id) {
-        this.name = name;
-        this.directory = Path.of(System.getProperty("chat.test.output", "target"), "servers", id).toAbsolutePath();
-        this.port = freePort();
+        this(name, id, freePort());
     }
 
-    /** Lays out the server's files under {@code directory} and returns the command that runs it in the foreground. */
-    protected abstract ProcessBuilder prepare(Path war, Path directory) throws IOException;
+    /** {@code port}: where the server will serve HTTP on 127.0.0.1. */
+    protected StandaloneServer(String name, String id, int port) {
+        this.name = name;
+        this.directory = Path.of(System.getProperty("chat.test.output", "target"), "servers", id).toAbsolutePath();
+        this.port = port;
+    }
+
+    /**
+     * Lays out the server's files under {@code directory}, deploys the WAR twice and starts the server: usually with
+     * {@link #startChild} on a command that runs it in the foreground. Returns the server's JVM.
+     */
+    protected abstract ProcessHandle launch(Path war, Path directory) throws IOException, InterruptedException;
 
     /** How long start-up may take on a busy two-core machine. */
     protected abstract Duration startTimeout();
@@ -104,15 +119,15 @@ public abstract class StandaloneServer implements AutoCloseable {
             deleteTree(directory);
         }
         Files.createDirectories(directory);
-        ProcessBuilder builder = prepare(builtWar(), directory)
-                .redirectErrorStream(true)
-                .redirectOutput(log().toFile());
-        builder.environment().put("JAVA_HOME", JAVA_HOME.toString());
         long begin = System.nanoTime();
-        process = builder.start();
-        Process started = process;
-        reaper = new Thread(started::destroyForcibly, "server-test-reaper-" + started.pid());
-        Runtime.getRuntime().addShutdownHook(reaper);
+        ProcessHandle started;
+        try {
+            started = launch(builtWar(), directory);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        watch(started);
         try {
             // Both deployments: a server may open its port once the first application is up.
             Eventually.until(name + " answers /healthz and " + CONTEXT_PATH + "/healthz on port " + port,
@@ -123,7 +138,8 @@ public abstract class StandaloneServer implements AutoCloseable {
             throw new AssertionError(e.getMessage() + logTail(), e);
         }
         if (!started.isAlive()) {
-            throw new AssertionError(name + " exited with " + started.exitValue() + " during start-up" + logTail());
+            throw new AssertionError(name + " exited during start-up (status " + exitValue().orElse(-1) + ")"
+                    + logTail());
         }
         startup = Duration.ofNanos(System.nanoTime() - begin);
         return this;
@@ -136,13 +152,42 @@ public abstract class StandaloneServer implements AutoCloseable {
     public Duration stop() throws InterruptedException {
         long begin = System.nanoTime();
         process.destroy();
-        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!awaitExit(process)) {
             close();
             throw new AssertionError(name + " (PID " + process.pid() + ") did not exit within " + STOP_TIMEOUT
                     + " of SIGTERM" + logTail());
         }
         removeReaper();
         return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    /**
+     * Starts {@code command} as the server's JVM, a child of this one, its output going to {@link #log()}. The
+     * command must run the JVM itself, or exec it, so that the child's PID is the server's.
+     */
+    protected final ProcessHandle startChild(ProcessBuilder command) throws IOException {
+        command.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        command.environment().put("JAVA_HOME", JAVA_HOME.toString());
+        child = command.start();
+        return child.toHandle();
+    }
+
+    /** Kills {@code started} by its PID should the test JVM end before {@link #stop} or {@link #close}. */
+    private void watch(ProcessHandle started) {
+        process = started;
+        reaper = new Thread(started::destroyForcibly, "server-test-reaper-" + started.pid());
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    private static boolean awaitExit(ProcessHandle handle) throws InterruptedException {
+        try {
+            handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Kills the server by its PID if it still runs; for clean-up after a failure. */
@@ -154,7 +199,7 @@ public abstract class StandaloneServer implements AutoCloseable {
         }
         process.destroyForcibly();
         try {
-            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitExit(process);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -185,8 +230,10 @@ public abstract class StandaloneServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    public int exitValue() {
-        return process.exitValue();
+    /** The exit status, once the server exited, if it was a child of this JVM. */
+    public OptionalInt exitValue() {
+        return child != null && !child.isAlive() ? OptionalInt.of(child.exitValue())
+                : OptionalInt.empty();
     }
 
     /** How long it took from starting the process until both deployments answered {@code /healthz}. */
@@ -204,8 +251,13 @@ public abstract class StandaloneServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + context + "/");
     }
 
+    /** Where the server logs: its console output, unless a subclass knows better. */
     public Path log() {
         return directory.resolve("server.log");
+    }
+
+    protected Path directory() {
+        return directory;
     }
 
     /** The log lines that report an error or a leak, less those {@link #harmless()} on this server. */
@@ -265,7 +317,7 @@ public abstract class StandaloneServer implements AutoCloseable {
 
     static void deleteTree(Path root) throws IOException {
         try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }

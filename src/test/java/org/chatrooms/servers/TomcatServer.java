@@ -44,7 +44,7 @@ final class TomcatServer extends StandaloneServer {
     }
 
     @Override
-    protected ProcessBuilder prepare(Path war, Path directory) throws IOException {
+    protected ProcessHandle launch(Path war, Path directory) throws IOException {
         Path base = directory.resolve("base");
         for (String dir : new String[] {"conf", "logs", "temp", "webapps", "work"}) {
             Files.createDirectories(base.resolve(dir));
@@ -76,7 +76,7 @@ final class TomcatServer extends StandaloneServer {
         for (String inherited : new String[] {"CATALINA_OPTS", "JAVA_OPTS", "CATALINA_PID", "JRE_HOME"}) {
             builder.environment().remove(inherited);
         }
-        return builder;
+        return startChild(builder);
     }
 
     private static String replaceOnce(String xml, Pattern pattern, String replacement) {
