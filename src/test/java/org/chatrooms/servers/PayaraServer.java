@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Payara Server, the full distribution, driven with {@code asadmin} as an administrator would: a fresh domain under
@@ -19,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  * {@code deploy} of the WAR as {@code ROOT} at "/" and as {@code chat-app}, and {@code undeploy chat-app}.
  * {@code start-domain} leaves the server running as a daemon; its PID (from the domain's {@code config/pid}) is what
  * the test stops with SIGTERM. The server logs to the domain's {@code logs/server.log}; {@code asadmin}'s own output
- * goes to {@code asadmin.log} beside it.
+ * goes to {@code target/servers/payara-server/asadmin.log}.
  */
 final class PayaraServer extends StandaloneServer {
 
+    private static final Logger LOG = Logger.getLogger(PayaraServer.class.getName());
     private static final String DOMAIN = "chat";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(180);
     /** Ports that create-domain derives from the base: IIOP (3), admin, Hazelcast (2), JMS, HTTP, HTTPS, JMX. */
@@ -48,10 +50,13 @@ final class PayaraServer extends StandaloneServer {
     @Override
     protected ProcessHandle launch(Path war, Path directory) throws IOException, InterruptedException {
         domains = directory.resolve("domains");
+        long begin = System.nanoTime();
         asadmin("create-domain", "--domaindir", domains.toString(), "--portbase", Integer.toString(portBase),
                 "--nopassword=true", DOMAIN);
         confineToLoopback(domains.resolve(DOMAIN + "/config/domain.xml"));
+        long created = System.nanoTime();
         asadmin("start-domain", "--domaindir", domains.toString(), DOMAIN);
+        long domainStarted = System.nanoTime();
         long pid = Long.parseLong(Files.readString(domains.resolve(DOMAIN + "/config/pid")).trim());
         ProcessHandle server = ProcessHandle.of(pid)
                 .orElseThrow(() -> new IllegalStateException("Payara's PID " + pid + " is not running" + logTail()));
@@ -64,6 +69,10 @@ final class PayaraServer extends StandaloneServer {
             server.destroyForcibly();
             throw e;
         }
+        long deployed = System.nanoTime();
+        LOG.info(() -> String.format("%s: create-domain %d ms, start-domain %d ms, two deploys %d ms", name(),
+                (created - begin) / 1_000_000, (domainStarted - created) / 1_000_000,
+                (deployed - domainStarted) / 1_000_000));
         return server;
     }
 
