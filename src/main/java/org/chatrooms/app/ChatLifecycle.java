@@ -1,20 +1,15 @@
 package org.chatrooms.app;
 
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
-import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.chatrooms.config.ChatConfig;
 import org.chatrooms.config.Settings;
-import org.chatrooms.socket.ChatEndpoint;
 import org.chatrooms.socket.ChatEndpointConfigurator;
-import org.chatrooms.socket.ChatPaths;
 
 /**
  * Starts the chat node when the web application starts and stops it when the application stops (undeploy,
@@ -35,7 +30,6 @@ public final class ChatLifecycle implements ServletContextListener {
         // Frames up to the configured size must reach our code, which answers with a clear error; the
         // container's default (8 KiB on Tomcat) would close bigger ones with 1009 first.
         container.setDefaultMaxTextMessageBufferSize(config.maxFrameChars());
-        registerTrailingSlashPath(container);
 
         ChatNode node = ChatNode.start(config);
         context.setAttribute(ChatNode.CONTEXT_ATTRIBUTE, node);
@@ -51,24 +45,6 @@ public final class ChatLifecycle implements ServletContextListener {
         context.removeAttribute(ChatNode.CONTEXT_ATTRIBUTE);
         if (node != null) {
             node.close();
-        }
-    }
-
-    /**
-     * Clients of the original app connect to {@code /ws/chat/<room>/}. Containers disagree about that slash:
-     * Tomcat before 10.1.59 ignores it when matching (and refuses a template ending in one), Tomcat since 10.1.59
-     * and Tyrus treat it as significant. So the endpoint is also registered at the slash form; where the container
-     * refuses that template, its plain template already matches both.
-     */
-    private static void registerTrailingSlashPath(ServerContainer container) {
-        ServerEndpointConfig withSlash = ServerEndpointConfig.Builder
-                .create(ChatEndpoint.class, ChatPaths.SOCKET_TEMPLATE + "/")
-                .configurator(new ChatEndpointConfigurator())
-                .build();
-        try {
-            container.addEndpoint(withSlash);
-        } catch (DeploymentException | RuntimeException e) {
-            LOG.log(Level.FINE, "Container refused the trailing-slash template; its plain template matches both", e);
         }
     }
 }

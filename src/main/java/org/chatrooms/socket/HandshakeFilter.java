@@ -19,7 +19,8 @@ import org.chatrooms.app.ChatNode;
  * <p>Why a filter and not {@code Configurator.checkOrigin}: that method gets only the Origin value, but the rule
  * (Django's {@code AllowedHostsOriginValidator}) compares it with the request's {@code Host}. Declared in
  * {@code web.xml}, this filter runs before the containers' own upgrade filters (Tomcat's {@code WsFilter},
- * Tyrus' {@code TyrusServletFilter}), which are added programmatically after the application's filters.
+ * Tyrus' {@code TyrusServletFilter}), which are added programmatically after the application's filters. It also
+ * hands {@code /ws/chat/<room>/} on as {@code /ws/chat/<room>}, the endpoint's one template ({@link TrailingSlash}).
  */
 public final class HandshakeFilter extends HttpFilter {
 
@@ -47,7 +48,7 @@ public final class HandshakeFilter extends HttpFilter {
             return;
         }
         node.prepareRoom(room.get());
-        chain.doFilter(request, response);
+        chain.doFilter(path.endsWith("/") ? TrailingSlash.stripped(request) : request, response);
     }
 
     private static boolean isWebSocketUpgrade(HttpServletRequest request) {

@@ -17,9 +17,9 @@ import org.chatrooms.protocol.DisplayName;
 import org.chatrooms.room.RoomName;
 
 /**
- * The pages: {@code /} redirects to {@code /chat/}, the index; {@code /chat/<room>/} is a room. Paths are
- * container-decoded, so percent-encoded UTF-8 room names arrive as text. Anything else under {@code /chat/},
- * including a bad room name, is a 404 page.
+ * The pages: {@code /chat/} is the index ({@code /} redirects there, through the welcome file {@code index.jsp});
+ * {@code /chat/<room>/} is a room. Paths are container-decoded, so percent-encoded UTF-8 room names arrive as text.
+ * Anything else under {@code /chat/}, including a bad room name, is a 404 page.
  */
 public final class ChatPagesServlet extends HttpServlet {
 
@@ -31,10 +31,6 @@ public final class ChatPagesServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         String base = request.getContextPath() + "/chat/";
-        if (request.getServletPath().isEmpty() || request.getServletPath().equals("/")) {
-            response.sendRedirect(base);
-            return;
-        }
         String path = request.getPathInfo();
         if (path == null) {
             response.sendRedirect(base);

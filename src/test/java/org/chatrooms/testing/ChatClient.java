@@ -167,7 +167,12 @@ public final class ChatClient implements AutoCloseable {
 
     /** The close code and reason the server sent, e.g. {@code 1009 ...}; fails if it does not close in time. */
     public CloseStatus awaitClose() {
-        return await(listener.closed, "close");
+        return awaitClose(TIMEOUT);
+    }
+
+    /** Like {@link #awaitClose()}, for a close that may take longer, e.g. an undeploy the server polls for. */
+    public CloseStatus awaitClose(Duration timeout) {
+        return await(listener.closed, "close", timeout);
     }
 
     public boolean isClosed() {
@@ -183,12 +188,16 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private static <T> T await(CompletionStage<T> stage, String what) {
+        return await(stage, what, TIMEOUT);
+    }
+
+    private static <T> T await(CompletionStage<T> stage, String what, Duration timeout) {
         try {
-            return stage.toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError(what + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError(what + " did not finish within " + TIMEOUT, e);
+            throw new AssertionError(what + " did not finish within " + timeout, e);
         }
     }
 

@@ -9,7 +9,12 @@ import java.net.http.HttpResponse;
 /** Plain HTTP GETs for tests: no redirects followed, a timeout on every request. */
 public final class Http {
 
+    /**
+     * HTTP/1.1, as browsers speak to a server without TLS. (The JDK client would otherwise offer an upgrade to
+     * cleartext HTTP/2, which Payara accepts and then maps percent-encoded UTF-8 paths wrongly: 404.)
+     */
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(ChatClient.TIMEOUT)
             .build();
