@@ -18,6 +18,9 @@ import org.chatrooms.socket.ChatEndpointConfigurator;
 public final class ChatLifecycle implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ChatLifecycle.class.getName());
+    /** Each socket's text buffer in the container: 16 KiB, which holds every usual chat frame in one part. */
+    private static final int CONTAINER_TEXT_BUFFER_CHARS = 8192;
+    private static final int CONTAINER_BINARY_BUFFER_BYTES = 1024;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -27,9 +30,11 @@ public final class ChatLifecycle implements ServletContextListener {
         if (container == null) {
             throw new IllegalStateException("This server has no WebSocket support (jakarta.websocket.server.ServerContainer)");
         }
-        // Frames up to the configured size must reach our code, which answers with a clear error; the
-        // container's default (8 KiB on Tomcat) would close bigger ones with 1009 first.
-        container.setDefaultMaxTextMessageBufferSize(config.maxFrameChars());
+        // The container allocates this buffer for every socket up front; longer frames reach ChatEndpoint in
+        // parts, which FrameAssembler joins up to CHAT_MAX_FRAME_CHARS (the limit is ours, not the buffer's).
+        container.setDefaultMaxTextMessageBufferSize(Math.min(config.maxFrameChars(), CONTAINER_TEXT_BUFFER_CHARS));
+        // Binary frames are refused (1003) at their first part: no socket needs a large binary buffer.
+        container.setDefaultMaxBinaryMessageBufferSize(CONTAINER_BINARY_BUFFER_BYTES);
 
         ChatNode node = ChatNode.start(config);
         context.setAttribute(ChatNode.CONTEXT_ATTRIBUTE, node);

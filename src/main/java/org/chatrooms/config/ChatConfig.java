@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param maxMessageChars      longest chat message accepted, in characters (code points) of its text
  * @param maxFrameChars        longest WebSocket text frame accepted, in characters; bigger frames are closed
- *                             with 1009 by the container before our code sees them
+ *                             with 1009 (assembled from parts by {@code FrameAssembler}, so the limit costs idle
+ *                             sockets no memory)
  * @param sendQueueFrames      frames that may wait for one slow client before it is disconnected (1013)
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted

@@ -47,11 +47,13 @@ public class ChatEndpoint {
     private static final long JOIN_GRACE_MILLIS = 1000;
 
     private final ChatNode node;
+    private final FrameAssembler frames;
     private RoomName room;
     private ClientConnection client;
 
     public ChatEndpoint(ChatNode node) {
         this.node = node;
+        this.frames = new FrameAssembler(node.config().maxFrameChars());
     }
 
     @OnOpen
@@ -77,11 +79,25 @@ public class ChatEndpoint {
         }
     }
 
+    /** Text arrives in parts when it is longer than the container's buffer ({@link FrameAssembler} says why). */
     @OnMessage
-    public void onText(String frame, Session session) {
+    public void onText(String part, boolean last, Session session) {
         if (client == null) {
             return;
         }
+        String frame;
+        try {
+            frame = frames.add(part, last);
+        } catch (FrameAssembler.FrameTooLongException e) {
+            client.close(new CloseReason(CloseCodes.TOO_BIG, e.getMessage()));
+            return;
+        }
+        if (frame != null) {
+            onFrame(frame, session);
+        }
+    }
+
+    private void onFrame(String frame, Session session) {
         ChatPost post;
         try {
             ClientMessage incoming = node.codec().parseClientMessage(frame);
@@ -99,8 +115,9 @@ public class ChatEndpoint {
         });
     }
 
+    /** Binary is refused at its first part, so the container's binary buffer can stay tiny. */
     @OnMessage
-    public void onBinary(ByteBuffer ignored, Session session) {
+    public void onBinary(ByteBuffer ignored, boolean last, Session session) {
         CloseReason reason = new CloseReason(CloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
         if (client != null) {
             client.close(reason);

@@ -109,6 +109,16 @@ class BadInputIT {
         }
     }
 
+    /** Python's {@code json.dumps} escapes every non-ASCII character: 4096 of them make a 24 Ki-character frame. */
+    @Test
+    void aLongFrameOfEscapedTextWithinTheLimitIsAccepted() {
+        try (ChatClient sender = ChatClient.join(ws(), "bad_input")) {
+            sender.sendRaw("{\"message\": \"" + "\\u53f0".repeat(4096) + "\"}");
+            assertEquals("台".repeat(4096), sender.nextChat().getString("message"));
+            assertEquals("台".repeat(4096), bystander.nextChat().getString("message"));
+        }
+    }
+
     @Test
     void aFrameOverTheFrameLimitIsClosedWith1009() {
         try (ChatClient sender = ChatClient.join(ws(), "bad_input")) {
@@ -127,6 +137,16 @@ class BadInputIT {
             sender.sendBinary(new byte[] {1, 2, 3});
             ChatClient.CloseStatus status = sender.awaitClose();
             assertEquals(1003, status.code(), status.toString());
+        }
+    }
+
+    @Test
+    void largeBinaryFramesAreClosedWith1003Too() {
+        try (ChatClient sender = ChatClient.join(ws(), "bad_input")) {
+            sender.sendBinary(new byte[100_000]);
+            // 1003 at the first part; as with oversized text, a reset for the unread rest may overtake it (1006).
+            ChatClient.CloseStatus status = sender.awaitClose();
+            assertTrue(status.code() == 1003 || status.code() == 1006, status.toString());
         }
     }
 
