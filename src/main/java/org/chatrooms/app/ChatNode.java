@@ -2,8 +2,12 @@ package org.chatrooms.app;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,6 +40,7 @@ public final class ChatNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChatNode.class.getName());
     static final String CONTEXT_ATTRIBUTE = ChatNode.class.getName();
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final int CLOSER_THREADS = 4;
     /** How long a handshake may wait for the relay to deliver its room here. */
     public static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
     /** How long a room stays joined for a handshake that has not reached {@code @OnOpen} yet. */
@@ -59,7 +64,10 @@ public final class ChatNode implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(timerThreads);
         this.rooms = new LocalRooms(relay, codec, timer);
         this.originPolicy = new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin());
-        this.closer = Executors.newCachedThreadPool(closerThreads);
+        // Bounded: a close to a stalled peer can block for seconds, and many stalled peers must not mean many threads.
+        this.closer = new ThreadPoolExecutor(CLOSER_THREADS, CLOSER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), closerThreads);
+        ((ThreadPoolExecutor) closer).allowCoreThreadTimeOut(true);
         relay.start(rooms);
     }
 
@@ -103,12 +111,20 @@ public final class ChatNode implements AutoCloseable {
     /**
      * Called by the handshake filter before the upgrade: makes sure {@code room}'s messages reach this node by the
      * time the client learns it is connected (see {@link LocalRooms}). Waits at most {@link #JOIN_TIMEOUT}; if the
-     * relay is not ready by then the handshake goes on and the socket is told once it opens.
+     * relay is not ready by then the handshake goes on and the socket is told once it opens. While the relay is
+     * down it does not wait at all: handshakes must not pile up on request threads (pages and health checks share
+     * them) waiting for a Redis that is away.
      */
     public void prepareRoom(RoomName room) {
+        var subscribed = rooms.hold(room, HANDSHAKE_HOLD).toCompletableFuture();
+        if (!relay.isReady()) {
+            return;
+        }
         try {
-            rooms.hold(room, HANDSHAKE_HOLD).toCompletableFuture().get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+            subscribed.get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
             LOG.log(Level.FINE, "Room " + room + " is not relayed here yet", e);
         }
     }

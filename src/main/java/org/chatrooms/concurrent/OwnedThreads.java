@@ -1,8 +1,8 @@
 package org.chatrooms.concurrent;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,7 @@ public final class OwnedThreads implements ThreadFactory {
 
     private final String prefix;
     private final AtomicInteger count = new AtomicInteger();
-    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     public OwnedThreads(String prefix) {
         this.prefix = prefix;
@@ -28,6 +28,9 @@ public final class OwnedThreads implements ThreadFactory {
 
     @Override
     public Thread newThread(Runnable task) {
+        // Pools retire idle threads and make new ones: forget the ended ones, so the set stays as small as the pool.
+        // (Removing a thread from inside its own run would let a join miss it in its last moments.)
+        threads.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
         Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
         thread.setDaemon(true);
         threads.add(thread);
@@ -52,10 +55,15 @@ public final class OwnedThreads implements ThreadFactory {
         }
     }
 
+    /** Threads made here and remembered: the living, and ended ones not yet forgotten. */
+    int remembered() {
+        return threads.size();
+    }
+
     /** Waits until every thread made here has ended, up to {@code timeout} in all. */
     public void joinAll(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread thread : threads) {
+        for (Thread thread : Set.copyOf(threads)) {
             long left = deadline - System.nanoTime();
             if (left > 0) {
                 thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));

@@ -6,7 +6,9 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,10 +74,16 @@ public class ChatEndpoint {
         client = node.connect(session);
         try {
             node.rooms().join(room, client).toCompletableFuture().get(JOIN_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "Room " + room + " is not relayed to this node yet", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warning(() -> "Room " + room + " is not relayed to this node yet: " + e);
             client.send(node.codec().encodeError("relay_unavailable",
                     "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
+        }
+        if (node.isClosing()) {
+            // Shutdown began while this socket joined: its list of sockets to close may have missed this one.
+            client.close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
         }
     }
 

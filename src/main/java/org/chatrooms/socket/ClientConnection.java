@@ -3,6 +3,7 @@ package org.chatrooms.socket;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +45,11 @@ public final class ClientConnection {
 
         void close(CloseReason reason) throws IOException;
 
+        /** Writes that a peer leaves unread this long fail, and the socket is dropped (see {@link #onWritten}). */
+        long SEND_TIMEOUT_MILLIS = 30_000;
+
         static Peer of(Session session) {
+            session.getAsyncRemote().setSendTimeout(SEND_TIMEOUT_MILLIS);
             return new Peer() {
                 @Override
                 public String id() {
@@ -104,13 +109,18 @@ public final class ClientConnection {
             closing = true;
             queue.clear();
         }
-        closer.execute(() -> {
+        Runnable closeIt = () -> {
             try {
                 peer.close(reason);
             } catch (IOException | IllegalStateException e) {
                 LOG.log(Level.FINE, "Close of " + id() + " failed; the connection is gone already", e);
             }
-        });
+        };
+        try {
+            closer.execute(closeIt);
+        } catch (RejectedExecutionException e) {
+            closeIt.run(); // the node has stopped its closer: nothing else is waiting on this thread any more
+        }
     }
 
     private void write(String frame) {
@@ -120,6 +130,12 @@ public final class ClientConnection {
             // The session closed under us; its onClose removes it from its room.
             LOG.log(Level.FINE, "Dropping frames for closed session " + id(), e);
             markGone();
+        } catch (RuntimeException e) {
+            // Whatever else the container throws, this socket alone stops receiving, and the caller (the relay's
+            // dispatch thread, serving every room) goes on.
+            LOG.log(Level.WARNING, "Write to " + id() + " failed; dropping this socket's frames", e);
+            markGone();
+            close(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "Server could not write to this socket"));
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
@@ -32,6 +34,8 @@ import org.chatrooms.room.RoomName;
  * handshake failed and the hold expired).
  */
 public final class LocalRooms implements RelayListener {
+
+    private static final Logger LOG = Logger.getLogger(LocalRooms.class.getName());
 
     private final ConcurrentHashMap<RoomName, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger sockets = new AtomicInteger();
@@ -133,7 +137,12 @@ public final class LocalRooms implements RelayListener {
         }
         String frame = codec.encode(message);
         for (ClientConnection client : room.members) {
-            client.send(frame);
+            try {
+                client.send(frame);
+            } catch (RuntimeException e) {
+                // One socket's failure must not cost the rest of the room this message.
+                LOG.log(Level.WARNING, "Could not queue message " + message.id() + " for " + client.id(), e);
+            }
         }
     }
 
