@@ -18,7 +18,7 @@ import org.chatrooms.socket.ChatEndpointConfigurator;
 public final class ChatLifecycle implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ChatLifecycle.class.getName());
-    /** Each socket's text buffer in the container: 16 KiB, which holds every usual chat frame in one part. */
+    /** Each socket's text buffer in the container: 8 Ki characters, which hold every usual chat frame in one part. */
     private static final int CONTAINER_TEXT_BUFFER_CHARS = 8192;
     private static final int CONTAINER_BINARY_BUFFER_BYTES = 1024;
 
@@ -38,7 +38,8 @@ public final class ChatLifecycle implements ServletContextListener {
 
         ChatNode node = ChatNode.start(config);
         context.setAttribute(ChatNode.CONTEXT_ATTRIBUTE, node);
-        ChatEndpointConfigurator.install(node);
+        node.hub().install(context);
+        ChatEndpointConfigurator.install(node.hub());
         LOG.info(() -> "Chat node started with " + node.relay().getClass().getSimpleName());
     }
 
@@ -46,9 +47,9 @@ public final class ChatLifecycle implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         ChatNode node = (ChatNode) context.getAttribute(ChatNode.CONTEXT_ATTRIBUTE);
-        ChatEndpointConfigurator.uninstall(node);
         context.removeAttribute(ChatNode.CONTEXT_ATTRIBUTE);
         if (node != null) {
+            ChatEndpointConfigurator.uninstall(node.hub());
             node.close();
         }
     }

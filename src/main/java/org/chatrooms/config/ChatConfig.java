@@ -1,8 +1,11 @@
 package org.chatrooms.config;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+
+import org.chatrooms.relay.StreamRetention;
 
 /**
  * Every tunable of a chat node, read once at start-up and immutable afterwards. The README's configuration
@@ -12,11 +15,14 @@ import java.util.Optional;
  * @param maxFrameChars        longest WebSocket text frame accepted, in characters; bigger frames are closed
  *                             with 1009 (assembled from parts by {@code FrameAssembler}, so the limit costs idle
  *                             sockets no memory)
- * @param sendQueueFrames      frames that may wait for one slow client before it is disconnected (1013)
+ * @param sendQueueFrames      frames that may wait for one slow client before it is disconnected (1013), besides
+ *                             the history a joining socket is sent at once
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
  * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
  * @param redisPrefix          prefix of every Redis key and channel this deployment uses
+ * @param retention            how much of each room's stream is kept ({@code CHAT_HISTORY_SIZE} messages, for
+ *                             {@code CHAT_HISTORY_TTL} seconds after the room's last message)
  */
 public record ChatConfig(
         int maxMessageChars,
@@ -25,7 +31,8 @@ public record ChatConfig(
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
-        String redisPrefix) {
+        String redisPrefix,
+        StreamRetention retention) {
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
@@ -53,7 +60,11 @@ public record ChatConfig(
                         .orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),
-                settings.get("CHAT_REDIS_PREFIX").orElse(DEFAULT_REDIS_PREFIX));
+                settings.get("CHAT_REDIS_PREFIX").orElse(DEFAULT_REDIS_PREFIX),
+                new StreamRetention(
+                        intSetting(settings, "CHAT_HISTORY_SIZE", StreamRetention.DEFAULT_HISTORY_SIZE),
+                        Duration.ofSeconds(intSetting(settings, "CHAT_HISTORY_TTL",
+                                (int) StreamRetention.DEFAULT_IDLE_TTL.toSeconds()))));
     }
 
     private static int intSetting(Settings settings, String name, int fallback) {

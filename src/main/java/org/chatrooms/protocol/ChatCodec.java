@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
@@ -22,21 +21,26 @@ import org.chatrooms.room.RoomName;
  *
  * <p>Client to server, one JSON object per text frame. {@code message} is required; {@code user}, the display
  * name the sender asks for, is optional (absent, {@code null} or empty means {@code anonymous}, so clients
- * written for the original tutorial keep working); other members are ignored:
+ * written for the original tutorial keep working); {@code cid}, the client's own id for this message (1 to
+ * {@value #MAX_CLIENT_ID_CHARS} printable ASCII characters), is optional and comes back in the echo and in any
+ * error about the message; other members are ignored:
  * <pre>{"message": "hello"}
- * {"message": "hello", "user": "Alice"}</pre>
+ * {"message": "hello", "user": "Alice", "cid": "k2x9-17"}</pre>
  *
  * <p>Server to client; every frame carries a human-readable {@code message}, so an old client that prints
- * {@code data.message} shows something sensible for errors too:
+ * {@code data.message} shows something sensible for every frame:
  * <pre>
- * {"type":"chat.message","room":"2330","id":17,"ts":"2026-11-25T19:50:37.123Z","user":"anonymous","message":"hello"}
- * {"type":"error","code":"invalid_json","message":"Frame is not valid JSON: ..."}
+ * {"type":"chat.message","room":"2330","id":17,"epoch":"k3j9x2.1","ts":"2026-11-25T19:50:37.123Z","user":"anonymous","message":"hello"}
+ * {"type":"chat.message",...,"message":"earlier","history":true}      (from the room's history, on join or resume)
+ * {"type":"gap","room":"2330","code":"too_old","message":"Some messages were missed ..."}
+ * {"type":"error","code":"invalid_json","message":"Frame is not valid JSON: ...","cid":"k2x9-17"}
  * </pre>
  */
 public final class ChatCodec {
 
     /** Nesting allowed inside the frame's object; deeper structures are refused without being built. */
     static final int MAX_DEPTH = 8;
+    public static final int MAX_CLIENT_ID_CHARS = 64;
 
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final JsonParserFactory PARSERS = JSON.createParserFactory(Map.of());
@@ -58,14 +62,17 @@ public final class ChatCodec {
     }
 
     /**
-     * Reads one client frame: the validated message text and the requested display name, unchecked (see
-     * {@link DisplayName#forSender}).
+     * Reads one client frame: the validated message text, the requested display name, unchecked (see
+     * {@link DisplayName#forSender}), and the client id. A refusal carries the frame's client id when it could be
+     * read, whichever member was wrong.
      *
      * @throws ProtocolException with the reason to report to the sender
      */
     public ClientMessage parseClientMessage(String frame) throws ProtocolException {
         String text = null;
         String user = null;
+        String clientId = null;
+        ProtocolException problem = null;
         try (JsonParser parser = PARSERS.createParser(new StringReader(frame))) {
             if (!parser.hasNext() || parser.next() != Event.START_OBJECT) {
                 throw new ProtocolException("not_an_object", "Expected a JSON object like {\"message\": \"hello\"}.");
@@ -74,19 +81,22 @@ public final class ChatCodec {
             while ((event = parser.next()) == Event.KEY_NAME) {
                 String key = parser.getString();
                 Event value = parser.next();
-                if (key.equals("message")) {
-                    if (value != Event.VALUE_STRING) {
-                        throw new ProtocolException("message_not_string", "\"message\" must be a string.");
-                    }
+                // A member that breaks a rule is remembered, and the rest still read, so the error can name the cid.
+                if (key.equals("message") && value == Event.VALUE_STRING) {
                     text = parser.getString();
-                } else if (key.equals("user")) {
-                    if (value != Event.VALUE_STRING && value != Event.VALUE_NULL) {
-                        throw new ProtocolException("invalid_name", "\"user\" (your display name) must be a string.");
-                    }
+                } else if (key.equals("message")) {
+                    problem = first(problem, new ProtocolException("message_not_string", "\"message\" must be a string."));
+                } else if (key.equals("user") && (value == Event.VALUE_STRING || value == Event.VALUE_NULL)) {
                     user = value == Event.VALUE_STRING ? parser.getString() : null;
-                } else {
-                    skipValue(parser, value);
+                } else if (key.equals("user")) {
+                    problem = first(problem, new ProtocolException("invalid_name", "\"user\" (your display name) must be a string."));
+                } else if (key.equals("cid") && value == Event.VALUE_STRING && isClientId(parser.getString())) {
+                    clientId = parser.getString();
+                } else if (key.equals("cid")) {
+                    problem = first(problem, new ProtocolException("invalid_cid", "\"cid\" must be 1 to "
+                            + MAX_CLIENT_ID_CHARS + " printable ASCII characters."));
                 }
+                skipValue(parser, value);
             }
             if (event != Event.END_OBJECT || parser.hasNext()) {
                 throw new ProtocolException("invalid_json", "Expected exactly one JSON object per frame.");
@@ -95,10 +105,35 @@ public final class ChatCodec {
             // JsonParsingException (malformed) is a JsonException; NoSuchElementException means truncated input.
             throw new ProtocolException("invalid_json", "Frame is not valid JSON.");
         }
-        if (text == null) {
-            throw new ProtocolException("missing_message", "Missing \"message\": send {\"message\": \"hello\"}.");
+        if (problem != null) {
+            throw problem.about(clientId);
         }
-        return new ClientMessage(MessageText.validate(text, maxMessageChars), user);
+        if (text == null) {
+            throw new ProtocolException("missing_message", "Missing \"message\": send {\"message\": \"hello\"}.")
+                    .about(clientId);
+        }
+        try {
+            return new ClientMessage(MessageText.validate(text, maxMessageChars), user, clientId);
+        } catch (ProtocolException e) {
+            throw e.about(clientId);
+        }
+    }
+
+    private static ProtocolException first(ProtocolException earlier, ProtocolException later) {
+        return earlier != null ? earlier : later;
+    }
+
+    private static boolean isClientId(String value) {
+        if (value.isEmpty() || value.length() > MAX_CLIENT_ID_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Skips a member's value, refusing nesting deeper than {@link #MAX_DEPTH} without materialising it. */
@@ -119,27 +154,48 @@ public final class ChatCodec {
         }
     }
 
-    /** The frame every socket of the room receives for one message; built once per message, not per socket. */
+    /** The live frame every socket of the room receives for one message; built once per message, not per socket. */
     public String encode(ChatMessage message) {
-        StringWriter out = new StringWriter(96 + message.text().length());
+        return encode(message, false);
+    }
+
+    /** The frame of a message read from the room's history, for one joining or resuming socket. */
+    public String encodeHistory(ChatMessage message) {
+        return encode(message, true);
+    }
+
+    private String encode(ChatMessage message, boolean fromHistory) {
+        StringWriter out = new StringWriter(112 + message.text().length());
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject()
                     .write("type", "chat.message")
                     .write("room", message.room().value())
                     .write("id", message.id())
+                    .write("epoch", message.epoch())
                     .write("ts", isoMillis(message.timestamp()))
                     .write("user", message.user())
-                    .write("message", message.text())
-                    .writeEnd();
+                    .write("message", message.text());
+            if (message.clientId() != null) {
+                json.write("cid", message.clientId());
+            }
+            if (fromHistory) {
+                json.write("history", true);
+            }
+            json.writeEnd();
         }
         return out.toString();
     }
 
-    public String encodeError(String code, String humanMessage) {
-        StringWriter out = new StringWriter(64 + humanMessage.length());
+    /**
+     * Tells a socket that messages of its room were missed and are not coming: {@code code} says why
+     * ({@code too_old}, {@code other_epoch}, {@code history_off}, {@code history_unavailable}, {@code lost}).
+     */
+    public String encodeGap(RoomName room, String code, String humanMessage) {
+        StringWriter out = new StringWriter(96 + humanMessage.length());
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject()
-                    .write("type", "error")
+                    .write("type", "gap")
+                    .write("room", room.value())
                     .write("code", code)
                     .write("message", humanMessage)
                     .writeEnd();
@@ -147,22 +203,28 @@ public final class ChatCodec {
         return out.toString();
     }
 
-    public String encodeError(ProtocolException e) {
-        return encodeError(e.code(), e.getMessage());
+    public String encodeError(String code, String humanMessage) {
+        return encodeError(code, humanMessage, null);
     }
 
-    /** The inverse of {@link #encode}, used by the Redis relay and by tests. */
-    public ChatMessage decode(String frame) {
-        JsonObject json;
-        try (var reader = JSON.createReader(new StringReader(frame))) {
-            json = reader.readObject();
+    /** An error about one message; {@code clientId} (may be null) names it. */
+    public String encodeError(String code, String humanMessage, String clientId) {
+        StringWriter out = new StringWriter(64 + humanMessage.length());
+        try (JsonGenerator json = GENERATORS.createGenerator(out)) {
+            json.writeStartObject()
+                    .write("type", "error")
+                    .write("code", code)
+                    .write("message", humanMessage);
+            if (clientId != null) {
+                json.write("cid", clientId);
+            }
+            json.writeEnd();
         }
-        return new ChatMessage(
-                new RoomName(json.getString("room")),
-                json.getJsonNumber("id").longValueExact(),
-                Instant.parse(json.getString("ts")),
-                json.getString("user"),
-                json.getString("message"));
+        return out.toString();
+    }
+
+    public String encodeError(ProtocolException e) {
+        return encodeError(e.code(), e.getMessage(), e.clientId());
     }
 
     static String isoMillis(Instant instant) {

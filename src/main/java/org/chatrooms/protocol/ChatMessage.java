@@ -2,15 +2,27 @@ package org.chatrooms.protocol;
 
 import java.time.Instant;
 
+import org.chatrooms.room.StreamPosition;
 import org.chatrooms.room.RoomName;
 
 /**
- * A chat message as the relay ordered it: {@code id} increases by one per message within its room, on every
- * node, and {@code timestamp} is the relay's clock when it assigned the id.
+ * A chat message as the relay ordered it: its {@code position} in the room's stream (ids increase by one per
+ * message within an epoch, on every node) and {@code timestamp}, the relay's clock when it was numbered.
+ *
+ * @param clientId the sender's id for this message, or null (see {@link ChatPost#clientId()})
  */
-public record ChatMessage(RoomName room, long id, Instant timestamp, String user, String text) {
+public record ChatMessage(RoomName room, StreamPosition position, Instant timestamp, String user, String text,
+                          String clientId) {
 
-    public static ChatMessage of(ChatPost post, long id, Instant timestamp) {
-        return new ChatMessage(post.room(), id, timestamp, post.user(), post.text());
+    public static ChatMessage of(ChatPost post, StreamPosition position, Instant timestamp) {
+        return new ChatMessage(post.room(), position, timestamp, post.user(), post.text(), post.clientId());
+    }
+
+    public long id() {
+        return position.id();
+    }
+
+    public String epoch() {
+        return position.epoch();
     }
 }

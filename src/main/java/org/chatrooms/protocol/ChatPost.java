@@ -3,8 +3,15 @@ package org.chatrooms.protocol;
 import org.chatrooms.room.RoomName;
 
 /**
- * What one user posted to one room, validated but not yet ordered: the relay gives it an id and a time and
+ * What one user posted to one room, validated but not yet ordered: the relay gives it a position and a time and
  * turns it into a {@link ChatMessage}.
+ *
+ * @param clientId the sender's own id for this message ({@code "cid"}), copied into the echo and into any error
+ *                 about it so the sender knows exactly which message they belong to; null when it sent none
  */
-public record ChatPost(RoomName room, String user, String text) {
+public record ChatPost(RoomName room, String user, String text, String clientId) {
+
+    public ChatPost(RoomName room, String user, String text) {
+        this(room, user, text, null);
+    }
 }

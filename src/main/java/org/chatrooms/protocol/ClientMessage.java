@@ -1,9 +1,10 @@
 package org.chatrooms.protocol;
 
 /**
- * One client frame, parsed: the validated message text and the display name the client asked for, if any
- * ({@code null} when the frame has no {@code "user"} member or it is JSON {@code null}). The name is checked
- * later, by {@link DisplayName#forSender}, because an authenticated user's name overrides it.
+ * One client frame, parsed: the validated message text, the display name the client asked for, if any
+ * ({@code null} when the frame has no {@code "user"} member or it is JSON {@code null}), and the client's id for
+ * this message ({@code "cid"}, or {@code null}). The name is checked later, by {@link DisplayName#forSender},
+ * because an authenticated user's name overrides it.
  */
-public record ClientMessage(String text, String requestedUser) {
+public record ClientMessage(String text, String requestedUser, String clientId) {
 }

@@ -1,8 +1,14 @@
 package org.chatrooms.relay;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,33 +24,44 @@ import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 
 /**
- * The single-node relay, the default (like Django Channels' {@code InMemoryChannelLayer}).
+ * The single-node relay, the default (like Django Channels' {@code InMemoryChannelLayer}), with every feature of
+ * the Redis relay: each room's stream (epoch, counter, the newest messages) lives here until the room has been
+ * idle for {@link StreamRetention#idleTtl()}. Epochs start with a token made at start-up, so positions a client
+ * kept from before a restart are recognised as stale.
  *
- * <p>Threads: {@link #publish} runs on the sender's container thread; it assigns the id and queues the message
- * under the room's lock, so queue order is id order. One thread, {@code chat-relay-dispatch}, calls the listener.
- * The queue is bounded: when the dispatch thread falls that far behind, publishing fails and the sender is told,
- * instead of memory growing.
- *
- * <p>A room's counter lives while the room is joined; a room that empties and fills again starts at id 1.
+ * <p>Threads: {@link #publish} and {@link #history} run on container threads. Both work on a room's stream
+ * inside {@link ConcurrentHashMap#compute}, which serialises them per room: a message is numbered, added to the
+ * history and queued for dispatch in one step, so queue order is id order and the history never lacks a
+ * delivered message. One thread, {@code chat-relay-dispatch}, calls the listener. The dispatch queue is bounded:
+ * when that thread falls that far behind, publishing fails and the sender is told, instead of memory growing.
  */
 public final class InMemoryRelay implements Relay {
 
     private static final Logger LOG = Logger.getLogger(InMemoryRelay.class.getName());
     static final int DISPATCH_QUEUE_CAPACITY = 10_000;
+    /** Streams idle past their time are dropped during every this many joins, so memory follows active rooms. */
+    private static final int SWEEP_EVERY_JOINS = 256;
 
     private final Clock clock;
-    private final ConcurrentHashMap<RoomName, RoomSequence> joined = new ConcurrentHashMap<>();
+    private final StreamRetention retention;
+    private final String startToken = Long.toString(new SecureRandom().nextLong() >>> 16, 36);
+    private final AtomicLong epochs = new AtomicLong();
+    private final AtomicLong joins = new AtomicLong();
+    private final ConcurrentHashMap<RoomName, RoomStream> streams = new ConcurrentHashMap<>();
+    private final Set<RoomName> joined = ConcurrentHashMap.newKeySet();
     private final OwnedThreads dispatchThreads = new OwnedThreads("chat-relay-dispatch");
     private final ThreadPoolExecutor dispatcher;
     private volatile RelayListener listener;
 
     public InMemoryRelay() {
-        this(Clock.systemUTC());
+        this(StreamRetention.DEFAULT, Clock.systemUTC());
     }
 
-    InMemoryRelay(Clock clock) {
+    public InMemoryRelay(StreamRetention retention, Clock clock) {
+        this.retention = retention;
         this.clock = clock;
         this.dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(DISPATCH_QUEUE_CAPACITY),
@@ -57,7 +75,10 @@ public final class InMemoryRelay implements Relay {
 
     @Override
     public CompletionStage<Void> join(RoomName room) {
-        joined.computeIfAbsent(room, r -> new RoomSequence());
+        joined.add(room);
+        if (joins.incrementAndGet() % SWEEP_EVERY_JOINS == 0) {
+            dropIdleStreams();
+        }
         return CompletableFuture.completedFuture(null);
     }
 
@@ -68,21 +89,52 @@ public final class InMemoryRelay implements Relay {
 
     @Override
     public CompletionStage<ChatMessage> publish(ChatPost post) {
-        RoomSequence sequence = joined.get(post.room());
-        if (sequence == null) {
+        if (!joined.contains(post.room())) {
             // Only a socket of a joined room can post, so this is a post racing its room's last leave.
             return CompletableFuture.failedFuture(new RelayUnavailableException("room is closed"));
         }
-        synchronized (sequence) {
-            ChatMessage message = ChatMessage.of(post, sequence.last + 1, clock.instant());
-            try {
-                dispatcher.execute(() -> deliver(message));
-            } catch (RejectedExecutionException e) {
-                return CompletableFuture.failedFuture(
-                        new RelayUnavailableException("server is overloaded or shutting down", e));
-            }
-            sequence.last = message.id();
-            return CompletableFuture.completedFuture(message);
+        Instant now = clock.instant();
+        ChatMessage[] numbered = new ChatMessage[1];
+        try {
+            streams.compute(post.room(), (room, existing) -> {
+                RoomStream stream = current(existing, now);
+                ChatMessage message = ChatMessage.of(post, new StreamPosition(stream.epoch, stream.top + 1), now);
+                dispatcher.execute(() -> deliver(message)); // throws when full: then nothing was numbered
+                stream.append(message, retention.historySize(), now);
+                numbered[0] = message;
+                return stream;
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(
+                    new RelayUnavailableException("server is overloaded or shutting down", e));
+        }
+        return CompletableFuture.completedFuture(numbered[0]);
+    }
+
+    @Override
+    public CompletionStage<History> history(RoomName room, HistoryFilter filter) {
+        Instant now = clock.instant();
+        History[] read = new History[1];
+        streams.compute(room, (name, existing) -> {
+            RoomStream stream = current(existing, now);
+            read[0] = stream.read(filter);
+            return stream;
+        });
+        return CompletableFuture.completedFuture(read[0]);
+    }
+
+    /** The room's stream, or a new epoch when it has none or it expired. Inside {@code compute} only. */
+    private RoomStream current(RoomStream existing, Instant now) {
+        if (existing != null && !existing.isIdle(now, retention.idleTtl())) {
+            return existing;
+        }
+        return new RoomStream(startToken + "." + epochs.incrementAndGet(), now);
+    }
+
+    private void dropIdleStreams() {
+        Instant now = clock.instant();
+        for (RoomName room : streams.keySet()) {
+            streams.computeIfPresent(room, (name, stream) -> stream.isIdle(now, retention.idleTtl()) ? null : stream);
         }
     }
 
@@ -94,6 +146,11 @@ public final class InMemoryRelay implements Relay {
         }
     }
 
+    /** Rooms whose stream is held, idle ones included until swept; for tests of the memory bound. */
+    int heldStreams() {
+        return streams.size();
+    }
+
     @Override
     public boolean isReady() {
         return !dispatcher.isShutdown();
@@ -101,11 +158,41 @@ public final class InMemoryRelay implements Relay {
 
     @Override
     public void close() {
-        dispatchThreads.shutdown(dispatcher, Duration.ofSeconds(5));
+        dispatchThreads.shutdown(dispatcher, OwnedThreads.STOP_TIMEOUT);
     }
 
-    /** Last id given out in one room; guarded by its own monitor. */
-    private static final class RoomSequence {
-        long last;
+    /** One room's stream; touched only inside {@code compute} on its map entry, which serialises all access. */
+    private static final class RoomStream {
+        final String epoch;
+        long top;
+        Instant lastMessage;
+        final ArrayDeque<ChatMessage> held = new ArrayDeque<>();
+
+        RoomStream(String epoch, Instant created) {
+            this.epoch = epoch;
+            this.lastMessage = created;
+        }
+
+        boolean isIdle(Instant now, Duration ttl) {
+            return Duration.between(lastMessage, now).compareTo(ttl) >= 0;
+        }
+
+        void append(ChatMessage message, int historySize, Instant now) {
+            top = message.id();
+            lastMessage = now;
+            if (historySize > 0) {
+                if (held.size() == historySize) {
+                    held.removeFirst();
+                }
+                held.addLast(message);
+            }
+        }
+
+        History read(HistoryFilter filter) {
+            StreamPosition position = new StreamPosition(epoch, top);
+            History.Slice slice = History.slice(position, top - held.size() + 1, filter);
+            List<ChatMessage> wanted = new ArrayList<>(held).subList((int) slice.from(), held.size());
+            return new History(position, wanted, slice.complete());
+        }
     }
 }

@@ -5,19 +5,25 @@ import java.util.concurrent.CompletionStage;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 
 /**
  * The one path every chat message takes, the role Django Channels gives its channel layer. A node publishes what
  * its users post and delivers to its sockets only what comes back through {@link RelayListener}: the sender's own
  * echo is its acknowledgement, and one-node and cluster runs share the same delivery code.
  *
- * <p>Guarantees, for every implementation:
+ * <p>Every room is a stream (docs/streams.md): each message has a {@link StreamPosition}, and the relay keeps
+ * the newest messages of each room as its history. Guarantees, for every implementation:
  * <ul>
- *   <li>the relay assigns each message its id, increasing by one per message within a room, and its timestamp
- *       (a relay that lost its state, such as a Redis restarted without persistence, may skip ids but never
- *       goes back);</li>
+ *   <li>the relay assigns each message its position and timestamp: within one epoch ids increase by one per
+ *       message, without holes, and are never reused; when the relay lost or cannot trust a room's stream (it
+ *       expired, the node restarted, Redis restarted or went back to an older snapshot) the room continues in a
+ *       new epoch, from id 1;</li>
+ *   <li>the history holds the room's newest messages (up to the configured size) and is updated in the same
+ *       step as the message is numbered: a message delivered to any node is already in it;</li>
  *   <li>every node that joined a room receives that room's messages in id order, each once (after a node lost
- *       its connection to a shared relay, it receives what it missed as far as the relay still has it);</li>
+ *       its connection to a shared relay, it receives what it missed from the history; what the history no
+ *       longer holds is reported with {@link RelayListener#onGap});</li>
  *   <li>a node receives nothing of rooms it has not joined (or has left);</li>
  *   <li>{@link #publish} fails (never drops silently) when the message cannot reach the room, so the sender can
  *       be told.</li>
@@ -44,6 +50,12 @@ public interface Relay extends AutoCloseable {
      * or exceptionally with {@link RelayUnavailableException} when it did not reach the room.
      */
     CompletionStage<ChatMessage> publish(ChatPost post);
+
+    /**
+     * Reads {@code room}'s history: the held messages {@code filter} asks for and the stream's current top. The
+     * stage fails with {@link RelayUnavailableException} when the history cannot be read.
+     */
+    CompletionStage<History> history(RoomName room, HistoryFilter filter);
 
     /** Whether the relay can carry messages right now (readiness probe). */
     boolean isReady();

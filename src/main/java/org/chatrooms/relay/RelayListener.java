@@ -1,6 +1,7 @@
 package org.chatrooms.relay;
 
 import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.room.RoomName;
 
 /**
  * Receives every message of the rooms this node joined, including the ones this node published.
@@ -9,8 +10,14 @@ import org.chatrooms.protocol.ChatMessage;
  * must not block that thread (no socket writes that wait, no locks held by slow code): every room of the node
  * waits behind it.
  */
-@FunctionalInterface
 public interface RelayListener {
 
     void onMessage(ChatMessage message);
+
+    /**
+     * Messages of {@code room} were lost on their way to this node and could not be recovered from the history
+     * (the node was away too long, or its dispatch queue overflowed): its sockets must be told. Later messages
+     * still arrive. Called on the dispatch thread, in order with the room's messages.
+     */
+    void onGap(RoomName room);
 }

@@ -6,9 +6,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,7 +19,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 
-import org.chatrooms.app.ChatNode;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.protocol.ClientMessage;
 import org.chatrooms.protocol.DisplayName;
@@ -35,69 +31,70 @@ import org.chatrooms.room.RoomName;
  *
  * <p>The endpoint only validates and publishes to the relay; it never writes to other sockets. Everything a
  * client receives, its own echo included, comes back through the relay and {@link LocalRooms}, and is written
- * by the client's {@link ClientConnection}. Container threads call these methods one at a time per socket.
+ * by the client's {@link ClientConnection}. The client joined its room during the handshake
+ * ({@link ChatEndpointConfigurator#modifyHandshake}); {@code @OnOpen} only attaches the session to it. Container
+ * threads call these methods one at a time per socket.
  */
 @ServerEndpoint(value = ChatPaths.SOCKET_TEMPLATE, configurator = ChatEndpointConfigurator.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
-    static final String ANONYMOUS = DisplayName.ANONYMOUS.value();
-    /**
-     * How long {@code @OnOpen} waits for the relay to deliver the room here. Short: the handshake filter already
-     * waited up to {@link ChatNode#JOIN_TIMEOUT} for the same subscription before the upgrade.
-     */
-    private static final long JOIN_GRACE_MILLIS = 1000;
 
-    private final ChatNode node;
+    private final SocketHub hub;
     private final FrameAssembler frames;
-    private RoomName room;
-    private ClientConnection client;
+    private RoomSocket socket;
 
-    public ChatEndpoint(ChatNode node) {
-        this.node = node;
-        this.frames = new FrameAssembler(node.config().maxFrameChars());
+    public ChatEndpoint(SocketHub hub) {
+        this.hub = hub;
+        this.frames = new FrameAssembler(hub.maxFrameChars());
     }
 
     @OnOpen
     public void open(Session session, @PathParam("room") String roomName) throws IOException {
-        var parsed = RoomName.parse(roomName);
-        if (parsed.isEmpty()) {
+        var room = RoomName.parse(roomName);
+        if (room.isEmpty()) {
             // The handshake filter answers 404 first; this guards containers that route around it.
             session.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Not a room name"));
             return;
         }
-        if (node.isClosing()) {
+        RoomSocket admitted = (RoomSocket) session.getUserProperties().get(ChatEndpointConfigurator.ADMITTED);
+        if (hub.isClosing()) {
+            if (admitted != null) {
+                hub.leave(admitted);
+            }
             session.close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
             return;
         }
-        room = parsed.get();
-        client = node.connect(session);
-        try {
-            node.rooms().join(room, client).toCompletableFuture().get(JOIN_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warning(() -> "Room " + room + " is not relayed to this node yet: " + e);
-            client.send(node.codec().encodeError("relay_unavailable",
-                    "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
+        if (admitted == null || !admitted.room().equals(room.get())) {
+            // The container skipped modifyHandshake, or read the path differently: join now, later than promised.
+            LOG.fine(() -> "Socket " + session.getId() + " was not admitted during its handshake; joining now");
+            if (admitted != null) {
+                hub.leave(admitted);
+            }
+            admitted = hub.admit(room.get(), session.getRequestParameterMap());
         }
-        if (node.isClosing()) {
+        if (!admitted.open(ClientConnection.Peer.of(session))) {
+            session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "The handshake took too long; reconnect"));
+            return;
+        }
+        socket = admitted;
+        if (hub.isClosing()) {
             // Shutdown began while this socket joined: its list of sockets to close may have missed this one.
-            client.close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
+            socket.connection().close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
         }
     }
 
     /** Text arrives in parts when it is longer than the container's buffer ({@link FrameAssembler} says why). */
     @OnMessage
     public void onText(String part, boolean last, Session session) {
-        if (client == null) {
+        if (socket == null) {
             return;
         }
         String frame;
         try {
             frame = frames.add(part, last);
         } catch (FrameAssembler.FrameTooLongException e) {
-            client.close(new CloseReason(CloseCodes.TOO_BIG, e.getMessage()));
+            socket.connection().close(new CloseReason(CloseCodes.TOO_BIG, e.getMessage()));
             return;
         }
         if (frame != null) {
@@ -106,19 +103,24 @@ public class ChatEndpoint {
     }
 
     private void onFrame(String frame, Session session) {
+        ClientConnection client = socket.connection();
         ChatPost post;
         try {
-            ClientMessage incoming = node.codec().parseClientMessage(frame);
-            // The handshake's principal, when the container authenticated the user, beats any requested name.
-            DisplayName user = DisplayName.forSender(session.getUserPrincipal(), incoming.requestedUser());
-            post = new ChatPost(room, user.value(), incoming.text());
+            ClientMessage incoming = hub.codec().parseClientMessage(frame);
+            try {
+                // The handshake's principal, when the container authenticated the user, beats any requested name.
+                DisplayName user = DisplayName.forSender(session.getUserPrincipal(), incoming.requestedUser());
+                post = new ChatPost(socket.room(), user.value(), incoming.text(), incoming.clientId());
+            } catch (ProtocolException e) {
+                throw e.about(incoming.clientId());
+            }
         } catch (ProtocolException e) {
-            client.send(node.codec().encodeError(e));
+            client.send(hub.codec().encodeError(e));
             return;
         }
-        node.relay().publish(post).whenComplete((message, failure) -> {
+        hub.publish(post).whenComplete((message, failure) -> {
             if (failure != null) {
-                client.send(node.codec().encodeError("not_delivered", notDeliveredText(failure)));
+                client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));
             }
         });
     }
@@ -127,8 +129,8 @@ public class ChatEndpoint {
     @OnMessage
     public void onBinary(ByteBuffer ignored, boolean last, Session session) {
         CloseReason reason = new CloseReason(CloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
-        if (client != null) {
-            client.close(reason);
+        if (socket != null) {
+            socket.connection().close(reason);
         } else {
             closeQuietly(session, reason);
         }
@@ -144,14 +146,15 @@ public class ChatEndpoint {
         if (isClientGone(error)) {
             LOG.log(Level.FINE, "Client " + session.getId() + " went away", error);
         } else {
-            LOG.log(Level.WARNING, "Error on chat socket " + session.getId() + " in room " + room, error);
+            LOG.log(Level.WARNING, "Error on chat socket " + session.getId()
+                    + (socket != null ? " in room " + socket.room() : ""), error);
         }
         leaveRoom();
     }
 
     private void leaveRoom() {
-        if (client != null) {
-            node.rooms().leave(room, client);
+        if (socket != null) {
+            hub.leave(socket);
         }
     }
 

@@ -1,5 +1,8 @@
 package org.chatrooms.socket;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import org.chatrooms.room.RoomName;
@@ -22,6 +25,25 @@ public final class ChatPaths {
             return Optional.empty();
         }
         return RoomName.parse(stripOneTrailingSlash(path.substring(SOCKET_PREFIX.length())));
+    }
+
+    /**
+     * The room of a handshake's request URI, as {@code HandshakeRequest.getRequestURI()} gives it (containers
+     * differ: absolute or not, with or without the context path): the percent-decoded segment after the last
+     * {@code /ws/chat/}.
+     */
+    public static Optional<RoomName> socketRoom(URI requestUri) {
+        String path = requestUri.getRawPath();
+        int start = path == null ? -1 : path.lastIndexOf(SOCKET_PREFIX);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        String segment = stripOneTrailingSlash(path.substring(start + SOCKET_PREFIX.length()));
+        try {
+            return RoomName.parse(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 
     static String stripOneTrailingSlash(String segment) {

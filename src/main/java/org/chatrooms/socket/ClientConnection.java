@@ -16,10 +16,14 @@ import jakarta.websocket.Session;
 /**
  * One browser's socket and the frames waiting for it.
  *
+ * <p>A connection exists before its socket does: the handshake creates it (and queues the room's history on it)
+ * before the container sends the 101, and {@code @OnOpen} {@link #attach attaches} the container's session. Until
+ * then frames only queue.
+ *
  * <p>Threads: {@link #send} is called from any thread (the relay's dispatch thread for chat frames, container
- * threads for error frames). At most one asynchronous write is in flight: whoever finds the socket idle starts
- * it, and the write's completion handler (a container thread) starts the next. The queue is guarded by
- * {@code this}; the socket is written outside that lock, so a sender never waits on a slow peer.
+ * threads for error and history frames). At most one asynchronous write is in flight: whoever finds the socket
+ * idle starts it, and the write's completion handler (a container thread) starts the next. The queue is guarded
+ * by {@code this}; the socket is written outside that lock, so a sender never waits on a slow peer.
  *
  * <p>Backpressure: when {@code maxQueuedFrames} frames are already waiting, the client cannot keep up; it is
  * closed with 1013 (try again later) instead of growing memory, and the frames are dropped for it alone.
@@ -29,12 +33,15 @@ public final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
-    private final Peer peer;
     private final int maxQueuedFrames;
     private final Executor closer;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    /** Null until attached; written once under {@code this}, read by the writing thread. */
+    private volatile Peer peer;
     private boolean writing;
     private boolean closing;
+    /** A close asked for before the session existed, carried out when it is attached. */
+    private CloseReason closeOnAttach;
 
     /** The far end of a connection: the container's {@link Session}, or a test's stand-in. */
     public interface Peer {
@@ -69,14 +76,42 @@ public final class ClientConnection {
         }
     }
 
-    public ClientConnection(Peer peer, int maxQueuedFrames, Executor closer) {
-        this.peer = peer;
+    /** A connection whose socket is not attached yet. */
+    public ClientConnection(int maxQueuedFrames, Executor closer) {
         this.maxQueuedFrames = maxQueuedFrames;
         this.closer = closer;
     }
 
+    public ClientConnection(Peer peer, int maxQueuedFrames, Executor closer) {
+        this(maxQueuedFrames, closer);
+        attach(peer);
+    }
+
     public String id() {
-        return peer.id();
+        Peer attached = peer;
+        return attached != null ? attached.id() : "(handshake)";
+    }
+
+    /** Attaches the socket: frames queued so far are written, in order; a close asked for meanwhile happens now. */
+    public void attach(Peer attached) {
+        String first = null;
+        CloseReason closeNow;
+        synchronized (this) {
+            if (peer != null) {
+                throw new IllegalStateException("already attached");
+            }
+            peer = attached;
+            closeNow = closeOnAttach;
+            if (closeNow == null) {
+                first = queue.pollFirst();
+                writing = first != null;
+            }
+        }
+        if (closeNow != null) {
+            closeOnCloser(attached, closeNow);
+        } else if (first != null) {
+            write(first);
+        }
     }
 
     /** Queues a frame for this client; never blocks. Frames of one caller arrive in the order sent. */
@@ -86,7 +121,7 @@ public final class ClientConnection {
             if (closing) {
                 return;
             }
-            if (!writing) {
+            if (!writing && peer != null) {
                 writing = true;
             } else if (queue.size() < maxQueuedFrames) {
                 queue.addLast(frame);
@@ -105,13 +140,25 @@ public final class ClientConnection {
 
     /** Closes this client from another thread, without waiting; used for shutdown and slow clients. */
     public void close(CloseReason reason) {
+        Peer attached;
         synchronized (this) {
             closing = true;
             queue.clear();
+            attached = peer;
+            if (attached == null) {
+                if (closeOnAttach == null) {
+                    closeOnAttach = reason;
+                }
+                return;
+            }
         }
+        closeOnCloser(attached, reason);
+    }
+
+    private void closeOnCloser(Peer attached, CloseReason reason) {
         Runnable closeIt = () -> {
             try {
-                peer.close(reason);
+                attached.close(reason);
             } catch (IOException | IllegalStateException e) {
                 LOG.log(Level.FINE, "Close of " + id() + " failed; the connection is gone already", e);
             }

@@ -9,12 +9,11 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.chatrooms.app.ChatNode;
 
 /**
  * Guards the WebSocket handshake before the container upgrades it: a foreign {@code Origin} gets 403 and a bad
- * room name 404, as plain HTTP answers the client can see. An accepted handshake first makes sure the room's
- * messages reach this node ({@link ChatNode#prepareRoom}), so none passes the new socket by after its 101.
+ * room name 404, as plain HTTP answers the client can see. (Joining the room happens later, in
+ * {@link ChatEndpointConfigurator#modifyHandshake}, which containers call only for requests they really upgrade.)
  *
  * <p>Why a filter and not {@code Configurator.checkOrigin}: that method gets only the Origin value, but the rule
  * (Django's {@code AllowedHostsOriginValidator}) compares it with the request's {@code Host}. Declared in
@@ -39,15 +38,13 @@ public final class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "Not a chat room");
             return;
         }
-        ChatNode node = ChatNode.of(request.getServletContext());
-        OriginPolicy policy = node.originPolicy();
+        OriginPolicy policy = SocketHub.of(request.getServletContext()).originPolicy();
         String origin = request.getHeader("Origin");
         if (!policy.allows(origin, request.getHeader("Host"))) {
             LOG.info(() -> "Refused WebSocket handshake from Origin " + origin + " to Host " + request.getHeader("Host"));
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
-        node.prepareRoom(room.get());
         chain.doFilter(path.endsWith("/") ? TrailingSlash.stripped(request) : request, response);
     }
 

@@ -5,8 +5,6 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -21,17 +19,11 @@ import org.chatrooms.room.RoomName;
 /**
  * The sockets of this node, by room, and the fan-out of relayed messages to them.
  *
- * <p>Threads: {@link #hold}, {@link #join} and {@link #leave} run on container threads, hold releases on the
- * node's timer thread. A room joins the relay when it first gets a socket or a hold, and leaves it when its last
- * socket left and no hold remains; {@link ConcurrentHashMap#compute} serialises all of these per room, so the relay
- * sees a room's joins and leaves in order. {@link #onMessage} runs on the relay's dispatch thread; it encodes each
- * message once and only queues the frame on each socket ({@link ClientConnection#send} never blocks).
- *
- * <p>Why holds: a client learns it is connected from the handshake's 101, which containers send before
- * {@code @OnOpen} runs. Subscribing a room (a Redis round trip) only in {@code @OnOpen} would let messages sent
- * right after the 101 pass the new socket by. So the handshake filter holds the room, waiting for the relay
- * subscription, before the upgrade; the hold keeps the room subscribed until {@code @OnOpen} has joined (or the
- * handshake failed and the hold expired).
+ * <p>Threads: {@link #join} and {@link #leave} run on container threads (and the node's timer, for handshakes
+ * that never opened). A room joins the relay when it gets its first socket and leaves it when its last socket
+ * left; {@link ConcurrentHashMap#compute} serialises both per room, so the relay sees a room's joins and leaves in
+ * order. {@link #onMessage} and {@link #onGap} run on the relay's dispatch thread; each message is encoded once,
+ * and each socket only queues the frame ({@link RoomSocket#deliver} never blocks).
  */
 public final class LocalRooms implements RelayListener {
 
@@ -41,45 +33,20 @@ public final class LocalRooms implements RelayListener {
     private final AtomicInteger sockets = new AtomicInteger();
     private final Relay relay;
     private final ChatCodec codec;
-    private final ScheduledExecutorService timer;
 
-    /** @param timer runs hold releases; its tasks only update the map */
-    public LocalRooms(Relay relay, ChatCodec codec, ScheduledExecutorService timer) {
+    public LocalRooms(Relay relay, ChatCodec codec) {
         this.relay = relay;
         this.codec = codec;
-        this.timer = timer;
     }
 
     /**
-     * Keeps {@code room} joined for {@code duration} even without sockets; the stage completes when the relay
-     * delivers the room's messages here.
+     * Adds a socket to its room; the stage completes when the relay delivers the room's messages here. From the
+     * moment this returns, every message the relay delivers for the room reaches the socket.
      */
-    public CompletionStage<Void> hold(RoomName room, Duration duration) {
-        Room held = rooms.compute(room, (name, existing) -> {
+    public CompletionStage<Void> join(RoomSocket socket) {
+        Room joined = rooms.compute(socket.room(), (name, existing) -> {
             Room target = existing != null ? existing : new Room(relay.join(name));
-            target.holds++;
-            return target;
-        });
-        try {
-            timer.schedule(() -> release(room), duration.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            release(room); // the node is stopping
-        }
-        return held.subscribed;
-    }
-
-    private void release(RoomName room) {
-        rooms.computeIfPresent(room, (name, existing) -> {
-            existing.holds--;
-            return dropIfUnused(name, existing);
-        });
-    }
-
-    /** Adds a socket to its room; the stage completes when the relay delivers the room's messages here. */
-    public CompletionStage<Void> join(RoomName room, ClientConnection client) {
-        Room joined = rooms.compute(room, (name, existing) -> {
-            Room target = existing != null ? existing : new Room(relay.join(name));
-            if (target.members.add(client)) {
+            if (target.members.add(socket)) {
                 sockets.incrementAndGet();
             }
             return target;
@@ -88,27 +55,22 @@ public final class LocalRooms implements RelayListener {
     }
 
     /** Removes a socket; an empty room disappears and the relay stops sending it here. */
-    public void leave(RoomName room, ClientConnection client) {
-        rooms.computeIfPresent(room, (name, existing) -> {
-            if (existing.members.remove(client)) {
+    public void leave(RoomSocket socket) {
+        rooms.computeIfPresent(socket.room(), (name, existing) -> {
+            if (existing.members.remove(socket)) {
                 sockets.decrementAndGet();
             }
-            return dropIfUnused(name, existing);
+            if (existing.members.isEmpty()) {
+                relay.leave(name);
+                return null;
+            }
+            return existing;
         });
         if (sockets.get() == 0) {
             synchronized (this) {
                 notifyAll();
             }
         }
-    }
-
-    /** Called inside {@code compute}: the room's new mapping, null (after leaving the relay) once unused. */
-    private Room dropIfUnused(RoomName name, Room room) {
-        if (room.members.isEmpty() && room.holds <= 0) {
-            relay.leave(name);
-            return null;
-        }
-        return room;
     }
 
     /**
@@ -136,12 +98,30 @@ public final class LocalRooms implements RelayListener {
             return;
         }
         String frame = codec.encode(message);
-        for (ClientConnection client : room.members) {
+        for (RoomSocket socket : room.members) {
             try {
-                client.send(frame);
+                socket.deliver(message, frame);
             } catch (RuntimeException e) {
                 // One socket's failure must not cost the rest of the room this message.
-                LOG.log(Level.WARNING, "Could not queue message " + message.id() + " for " + client.id(), e);
+                LOG.log(Level.WARNING, "Could not queue message " + message.id() + " for "
+                        + socket.connection().id(), e);
+            }
+        }
+    }
+
+    @Override
+    public void onGap(RoomName name) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        String frame = codec.encodeGap(name, "lost", "Some messages of this room could not reach this server "
+                + "and are missing here. Reload to see the most recent ones.");
+        for (RoomSocket socket : room.members) {
+            try {
+                socket.gap(frame);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not queue a gap notice for " + socket.connection().id(), e);
             }
         }
     }
@@ -150,18 +130,19 @@ public final class LocalRooms implements RelayListener {
         return rooms.size();
     }
 
+    /** Sockets in rooms, handshakes not yet opened included. */
+    public int socketCount() {
+        return sockets.get();
+    }
+
     /** Every local socket, e.g. to close them all on shutdown. */
-    public Collection<ClientConnection> allClients() {
+    public Collection<RoomSocket> allSockets() {
         return rooms.values().stream().flatMap(room -> room.members.stream()).toList();
     }
 
-    /**
-     * A room joined here: its sockets, the handshakes holding it, and when the relay started delivering its messages
-     * here. {@code holds} is only touched inside {@code compute}, which locks the room's map entry.
-     */
+    /** A room joined here: its sockets, and when the relay started delivering its messages here. */
     private static final class Room {
-        final Set<ClientConnection> members = ConcurrentHashMap.newKeySet();
-        int holds;
+        final Set<RoomSocket> members = ConcurrentHashMap.newKeySet();
         final CompletionStage<Void> subscribed;
 
         Room(CompletionStage<Void> subscribed) {

@@ -1,7 +1,9 @@
 package org.chatrooms.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.time.Instant;
@@ -10,6 +12,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -67,20 +70,59 @@ class ChatCodecTest {
     }
 
     @Test
-    void encodesEveryFieldAndRoundTrips() {
-        ChatMessage message = new ChatMessage(new RoomName("台積電"), 17, Instant.parse("2026-11-25T19:50:37.123456Z"),
-                "anonymous", "<img src=x onerror=alert(1)> \"quoted\"\n");
-        String frame = codec.encode(message);
-        JsonObject json = parse(frame);
+    void encodesEveryField() {
+        ChatMessage message = new ChatMessage(new RoomName("台積電"), new StreamPosition("e1f2", 17),
+                Instant.parse("2026-11-25T19:50:37.123456Z"), "anonymous", "<img src=x onerror=alert(1)> \"quoted\"\n",
+                "cid-1");
+        JsonObject json = parse(codec.encode(message));
         assertEquals("chat.message", json.getString("type"));
         assertEquals("台積電", json.getString("room"));
         assertEquals(17, json.getInt("id"));
+        assertEquals("e1f2", json.getString("epoch"));
         assertEquals("2026-11-25T19:50:37.123Z", json.getString("ts"));
         assertEquals("anonymous", json.getString("user"));
         assertEquals(message.text(), json.getString("message"));
-        ChatMessage back = codec.decode(frame);
-        assertEquals(new ChatMessage(message.room(), 17, Instant.parse("2026-11-25T19:50:37.123Z"), "anonymous",
-                message.text()), back);
+        assertEquals("cid-1", json.getString("cid"));
+        assertFalse(json.containsKey("history"), "live frames are not marked");
+        assertTrue(parse(codec.encodeHistory(message)).getBoolean("history"));
+    }
+
+    @Test
+    void aMessageWithoutClientIdHasNoCidMember() {
+        ChatMessage message = new ChatMessage(new RoomName("a"), new StreamPosition("e", 1), Instant.EPOCH, "bob",
+                "hi", null);
+        assertFalse(parse(codec.encode(message)).containsKey("cid"));
+    }
+
+    @Test
+    void readsTheClientIdAndNamesItInErrorsAboutTheMessage() throws ProtocolException {
+        assertEquals("k-1", codec.parseClientMessage("{\"message\":\"hi\",\"cid\":\"k-1\"}").clientId());
+        ProtocolException tooLong = assertThrows(ProtocolException.class,
+                () -> codec.parseClientMessage("{\"message\":\"" + "x".repeat(5000) + "\",\"cid\":\"k-2\"}"));
+        assertEquals("message_too_long", tooLong.code());
+        assertEquals("k-2", parse(codec.encodeError(tooLong)).getString("cid"));
+        ProtocolException wrongType = assertThrows(ProtocolException.class,
+                () -> codec.parseClientMessage("{\"message\":[1],\"cid\":\"k-3\"}"));
+        assertEquals("message_not_string", wrongType.code());
+        assertEquals("k-3", wrongType.clientId(), "the cid after the bad member is still read");
+    }
+
+    @Test
+    void refusesClientIdsThatAreNotShortPrintableAscii() {
+        assertEquals("invalid_cid", codeOf("{\"message\":\"hi\",\"cid\":\"\"}"));
+        assertEquals("invalid_cid", codeOf("{\"message\":\"hi\",\"cid\":\"" + "x".repeat(65) + "\"}"));
+        assertEquals("invalid_cid", codeOf("{\"message\":\"hi\",\"cid\":\"a b\"}"));
+        assertEquals("invalid_cid", codeOf("{\"message\":\"hi\",\"cid\":7}"));
+        assertEquals("invalid_cid", codeOf("{\"message\":\"hi\",\"cid\":\"台\"}"));
+    }
+
+    @Test
+    void gapFramesSayWhyAndCarryAReadableMessage() {
+        JsonObject json = parse(codec.encodeGap(new RoomName("2330"), "too_old", "Some messages were missed."));
+        assertEquals("gap", json.getString("type"));
+        assertEquals("2330", json.getString("room"));
+        assertEquals("too_old", json.getString("code"));
+        assertEquals("Some messages were missed.", json.getString("message"));
     }
 
     @Test

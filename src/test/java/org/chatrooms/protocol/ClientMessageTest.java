@@ -12,8 +12,8 @@ class ClientMessageTest {
 
     @Test
     void originalFramesHaveNoRequestedName() throws ProtocolException {
-        assertEquals(new ClientMessage("hi", null), codec.parseClientMessage("{\"message\":\"hi\"}"));
-        assertEquals(new ClientMessage("hi", null), codec.parseClientMessage("{\"message\":\"hi\",\"user\":null}"));
+        assertEquals(new ClientMessage("hi", null, null), codec.parseClientMessage("{\"message\":\"hi\"}"));
+        assertEquals(new ClientMessage("hi", null, null), codec.parseClientMessage("{\"message\":\"hi\",\"user\":null}"));
     }
 
     @Test

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -19,8 +15,10 @@ import jakarta.websocket.SendResult;
 
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.testing.Stages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +53,8 @@ class LocalRoomsTest {
     }
 
     private final InMemoryRelay relay = new InMemoryRelay();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final LocalRooms rooms = new LocalRooms(relay, new ChatCodec(100), timer);
+    private final ChatCodec codec = new ChatCodec(100);
+    private final LocalRooms rooms = new LocalRooms(relay, codec);
     private final RoomName lobby = new RoomName("lobby");
     private final RoomName other = new RoomName("other");
 
@@ -67,50 +65,24 @@ class LocalRoomsTest {
     @AfterEach
     void stopRelay() {
         relay.close();
-        timer.shutdownNow();
     }
 
-    /** Waits until the timer ran everything due within {@code delay} (it runs tasks in time order). */
-    private void awaitTimerPast(Duration delay) throws InterruptedException {
-        CountDownLatch passed = new CountDownLatch(1);
-        timer.schedule(passed::countDown, delay.toMillis() + 20, TimeUnit.MILLISECONDS);
-        assertTrue(passed.await(5, TimeUnit.SECONDS));
-    }
-
-    @Test
-    void aHandshakeHoldKeepsTheRoomJoinedUntilItExpires() throws InterruptedException {
-        Duration hold = Duration.ofMillis(50);
-        rooms.hold(lobby, hold);
-        assertEquals(1, rooms.roomCount());
-        awaitTimerPast(hold);
-        assertEquals(0, rooms.roomCount());
-    }
-
-    @Test
-    void aSocketThatJoinedDuringItsHoldKeepsTheRoomAfterwards() throws InterruptedException {
-        Duration hold = Duration.ofMillis(50);
-        RecordingPeer peer = new RecordingPeer();
-        ClientConnection client = client(peer);
-        rooms.hold(lobby, hold);
-        rooms.join(lobby, client);
-        awaitTimerPast(hold);
-        assertEquals(1, rooms.roomCount());
-        relay.publish(new ChatPost(lobby, "anonymous", "still joined"));
-        assertTrue(peer.take().contains("still joined"));
-        rooms.leave(lobby, client);
-        assertEquals(0, rooms.roomCount());
-    }
-
-    private ClientConnection client(RecordingPeer peer) {
-        return new ClientConnection(peer, 10, Runnable::run);
+    /** A socket of {@code room} on {@code peer}, caught up from an empty history and open. */
+    private RoomSocket joined(RoomName room, RecordingPeer peer) {
+        RoomSocket socket = new RoomSocket(room, new ClientConnection(10, Runnable::run), codec, 10);
+        Stages.await(rooms.join(socket));
+        HistoryFilter none = HistoryFilter.latest(0);
+        socket.catchUp(Stages.await(relay.history(room, none)), none);
+        socket.open(peer);
+        return socket;
     }
 
     @Test
     void encodesEachMessageOnceForTheWholeRoom() throws InterruptedException {
         RecordingPeer a = new RecordingPeer();
         RecordingPeer b = new RecordingPeer();
-        rooms.join(lobby, client(a));
-        rooms.join(lobby, client(b));
+        joined(lobby, a);
+        joined(lobby, b);
         relay.publish(new ChatPost(lobby, "anonymous", "hi"));
         String toA = a.take();
         assertSame(toA, b.take(), "one String per message, shared by every socket");
@@ -121,8 +93,8 @@ class LocalRoomsTest {
     void deliversOnlyToTheRoomsMembers() throws InterruptedException {
         RecordingPeer inLobby = new RecordingPeer();
         RecordingPeer inOther = new RecordingPeer();
-        rooms.join(lobby, client(inLobby));
-        rooms.join(other, client(inOther));
+        joined(lobby, inLobby);
+        joined(other, inOther);
         relay.publish(new ChatPost(lobby, "anonymous", "lobby only"));
         relay.publish(new ChatPost(other, "anonymous", "marker"));
         assertTrue(inOther.take().contains("marker"));
@@ -131,19 +103,57 @@ class LocalRoomsTest {
     }
 
     @Test
-    void anEmptyRoomDisappearsAndStartsAfreshWhenRejoined() throws InterruptedException {
-        RecordingPeer peer = new RecordingPeer();
-        ClientConnection first = client(peer);
-        ClientConnection second = client(new RecordingPeer());
-        rooms.join(lobby, first);
-        rooms.join(lobby, second);
-        rooms.leave(lobby, first);
+    void anEmptyRoomDisappearsAndLeavesTheRelay() throws InterruptedException {
+        RoomSocket first = joined(lobby, new RecordingPeer());
+        RoomSocket second = joined(lobby, new RecordingPeer());
+        rooms.leave(first);
         assertEquals(1, rooms.roomCount());
-        rooms.leave(lobby, second);
+        rooms.leave(second);
         assertEquals(0, rooms.roomCount());
+        Stages.assertFailsWith(org.chatrooms.relay.RelayUnavailableException.class,
+                relay.publish(new ChatPost(lobby, "anonymous", "nobody here")));
+    }
 
-        rooms.join(lobby, first);
-        relay.publish(new ChatPost(lobby, "anonymous", "again"));
-        assertTrue(peer.take().contains("\"id\":1,"), "the in-memory relay forgets an empty room's counter");
+    @Test
+    void liveMessagesArrivingDuringTheCatchUpFollowTheHistoryWithoutRepeats() throws InterruptedException {
+        RecordingPeer peer = new RecordingPeer();
+        RoomSocket early = joined(lobby, new RecordingPeer());
+        relay.publish(new ChatPost(lobby, "ann", "one"));
+        RoomSocket late = new RoomSocket(lobby, new ClientConnection(10, Runnable::run), codec, 10);
+        Stages.await(rooms.join(late));
+        relay.publish(new ChatPost(lobby, "ann", "two"));
+        HistoryFilter latest = HistoryFilter.latest(10);
+        var history = Stages.await(relay.history(lobby, latest)); // holds one and two
+        relay.publish(new ChatPost(lobby, "ann", "three"));
+        awaitDispatched();
+        late.catchUp(history, latest);
+        late.open(peer);
+        relay.publish(new ChatPost(lobby, "ann", "four"));
+        List<String> frames = List.of(peer.take(), peer.take(), peer.take(), peer.take());
+        assertTrue(frames.get(0).contains("\"one\"") && frames.get(0).contains("\"history\":true"), frames.get(0));
+        assertTrue(frames.get(1).contains("\"two\"") && frames.get(1).contains("\"history\":true"), frames.get(1));
+        assertTrue(frames.get(2).contains("\"three\"") && !frames.get(2).contains("history"), frames.get(2));
+        assertTrue(frames.get(3).contains("\"four\""), frames.get(3));
+        assertEquals(List.of(), List.copyOf(peer.frames), "\"two\" came live too, and was not repeated");
+        rooms.leave(early);
+    }
+
+    @Test
+    void aRelayGapReachesEverySocketOfTheRoom() throws InterruptedException {
+        RecordingPeer a = new RecordingPeer();
+        joined(lobby, a);
+        rooms.onGap(lobby);
+        assertTrue(a.take().contains("\"type\":\"gap\""));
+    }
+
+    /**
+     * Waits until the relay's dispatch thread handed every message published so far to the rooms: it runs them in
+     * order, so once a marker published after them arrives, they were delivered too.
+     */
+    private void awaitDispatched() throws InterruptedException {
+        RecordingPeer marker = new RecordingPeer();
+        joined(other, marker);
+        relay.publish(new ChatPost(other, "ann", "marker"));
+        marker.take();
     }
 }

@@ -11,12 +11,25 @@ import java.util.stream.Collectors;
 
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.RelayListener;
+import org.chatrooms.room.RoomName;
 
 /** Records what a relay delivers, and on which threads; {@link #take} waits with a timeout. */
 public final class RecordingListener implements RelayListener {
 
     private final BlockingQueue<ChatMessage> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RoomName> gaps = new LinkedBlockingQueue<>();
     private final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onGap(RoomName room) {
+        threads.add(Thread.currentThread().getName());
+        gaps.add(room);
+    }
+
+    /** Rooms reported with a gap so far, in order, without waiting. */
+    public List<RoomName> gaps() {
+        return List.copyOf(gaps);
+    }
 
     @Override
     public void onMessage(ChatMessage message) {

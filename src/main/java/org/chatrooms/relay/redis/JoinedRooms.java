@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 
 /**
  * The rooms this node has local sockets in, and for each what the relay knows about its subscription and ids.
@@ -42,11 +43,8 @@ final class JoinedRooms {
         private final CompletableFuture<Void> firstConfirmation = new CompletableFuture<>();
         /** Generation of the subscriber connection that confirmed this room; 0 before the first. */
         private volatile long confirmedGeneration;
-        /** Highest id delivered here; the floor for the next id should Redis lose the room's counter. */
-        private volatile long highestId;
-        // Dispatch thread only: the epoch and id of the last message delivered, to refuse repeats.
-        private String lastEpoch;
-        private long lastId;
+        // Dispatch thread only: the position of the last message delivered here, null before the first.
+        private StreamPosition delivered;
 
         /** Completes when Redis first confirmed the subscription; later reconnects do not reset it. */
         CompletionStage<Void> firstConfirmation() {
@@ -68,30 +66,28 @@ final class JoinedRooms {
             return generation != 0 && confirmedGeneration == generation;
         }
 
-        long highestId() {
-            return highestId;
+        /** The last position delivered here, or null; dispatch thread only. */
+        StreamPosition delivered() {
+            return delivered;
         }
 
         /**
-         * Whether a message may be delivered: within one epoch a room's ids only increase (one script numbers and
-         * publishes), so an id not above the last one delivered is a repeat, e.g. a message both in the history
-         * read after a reconnect and on the live subscription. A new epoch means Redis started numbering over.
+         * Whether a message may be delivered, and if so records it: within one epoch a room's ids only increase
+         * (one script numbers and publishes), so an id not above the last one delivered is a repeat, e.g. a
+         * message both in the history read after a reconnect and on the live subscription. Another epoch is a new
+         * stream. Dispatch thread only.
          */
-        boolean accept(String epoch, long id) {
-            if (epoch.equals(lastEpoch) && id <= lastId) {
+        boolean accept(StreamPosition position) {
+            if (delivered != null && !delivered.isBefore(position)) {
                 return false;
             }
-            lastEpoch = epoch;
-            lastId = id;
-            if (id > highestId) {
-                highestId = id;
-            }
+            delivered = position;
             return true;
         }
 
-        /** How many messages were skipped before {@code id}: 0 unless some never reached this node. */
-        long missedBefore(String epoch, long id) {
-            return epoch.equals(lastEpoch) && id > lastId + 1 ? id - lastId - 1 : 0;
+        /** Whether messages between the last one delivered and {@code position} never arrived here. */
+        boolean isHoleBefore(StreamPosition position) {
+            return delivered != null && delivered.epoch().equals(position.epoch()) && position.id() > delivered.id() + 1;
         }
     }
 }

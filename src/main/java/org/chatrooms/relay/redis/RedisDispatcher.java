@@ -1,33 +1,39 @@
 package org.chatrooms.relay.redis;
 
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.relay.History;
+import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayListener;
+import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.relay.redis.JoinedRooms.RoomState;
-import org.chatrooms.relay.redis.RedisPayload.Numbered;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 
+import redis.clients.jedis.RedisClient;
 
 /**
- * Hands messages from the subscriber's read loop to the {@link RelayListener}, on one thread of its own,
+ * Hands room traffic from the subscriber's read loop to the {@link RelayListener}, on one thread of its own,
  * {@code chat-redis-dispatch-<node>}: the read loop only queues, so Redis never waits for local fan-out.
  *
  * <p>This thread decodes each payload, drops messages of rooms left meanwhile and any repeat (see
  * {@link RoomState#accept}), and calls the listener in arrival order, which is each room's id order.
  *
- * <p>After a reconnect, the subscriber queues a catch-up marker for each room it subscribed again, ahead of the
- * room's first live message on the new connection. On reaching it, this thread reads the room's
- * {@link RoomHistory} (one Redis round trip) and delivers what this node missed, then the live messages, skipping
- * those the history already had. The history is read after the new subscription started, so history and live
- * messages overlap rather than leave a gap.
+ * <p>Catching up (docs/streams.md): pub/sub keeps nothing for a subscriber that was away. When a room is
+ * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a
+ * room's message, this thread reads the room's history after the last position it delivered (one Redis round
+ * trip) and delivers what the node missed, then goes on with live messages, skipping those the history already
+ * had. What the history no longer holds is reported to the listener as a gap, so the room's sockets are told.
  */
-final class RedisDispatcher implements AutoCloseable {
+final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisDispatcher.class.getName());
     /**
@@ -37,55 +43,75 @@ final class RedisDispatcher implements AutoCloseable {
     static final int QUEUE_CAPACITY = 100_000;
 
     private final RedisKeys keys;
-    private final RedisPayload payload;
     private final JoinedRooms rooms;
-    private final RoomHistory history;
+    private final RedisClient client;
+    private final StreamScripts scripts;
+    private final StreamRetention retention;
     private final RelayListener listener;
     private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final AtomicLong overflowed = new AtomicLong();
+    /** Rooms that lost a message to a full queue; caught up once the queue has room again. */
+    private final Set<RoomName> overflowed = ConcurrentHashMap.newKeySet();
+    private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
-    RedisDispatcher(String nodeId, RedisKeys keys, RedisPayload payload, JoinedRooms rooms, RoomHistory history,
-                    RelayListener listener) {
+    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, RedisClient client, StreamScripts scripts,
+                    StreamRetention retention, RelayListener listener) {
         this.keys = keys;
-        this.payload = payload;
         this.rooms = rooms;
-        this.history = history;
+        this.client = client;
+        this.scripts = scripts;
+        this.retention = retention;
         this.listener = listener;
-        this.thread = RelayThreads.create("chat-redis-dispatch-" + nodeId, this::run);
+        this.thread = OwnedThreads.thread("chat-redis-dispatch-" + nodeId, this::run);
     }
 
     void start() {
         thread.start();
     }
 
-    /** Queues a message from a room channel; never blocks (subscriber thread). */
-    void offer(String channel, String message) {
-        enqueue(new Received(channel, message));
+    // ---- subscriber thread: never blocks ----
+
+    @Override
+    public void subscribed(String channel, long generation) {
+        keys.roomOf(channel).ifPresent(name -> {
+            RoomState room = rooms.get(name);
+            if (room != null && room.confirm(generation)) {
+                // Queued ahead of the room's first live message on this connection: catch up first.
+                enqueue(new CatchUp(name));
+            }
+        });
     }
 
-    /** Queues a catch-up for a room subscribed again after an outage (subscriber thread). */
-    void catchUp(RoomName room) {
-        enqueue(new CatchUp(room));
+    @Override
+    public void message(String channel, String payload) {
+        enqueue(new Received(channel, payload));
     }
 
     @Override
     public void close() {
         running = false;
         thread.interrupt();
-        RelayThreads.join(thread, RelayThreads.EXECUTOR_STOP_TIMEOUT);
+        OwnedThreads.join(thread, OwnedThreads.STOP_TIMEOUT);
     }
 
     private void enqueue(Work work) {
-        if (!queue.offer(work)) {
-            // Losing it here is no worse than Redis disconnecting a slow subscriber, and says so in the log.
-            if (overflowed.getAndIncrement() % 1000 == 0) {
-                LOG.severe(() -> "Chat delivery on this server is " + QUEUE_CAPACITY + " messages behind; "
-                        + overflowed.get() + " messages dropped so far");
-            }
+        if (queue.offer(work)) {
+            return;
+        }
+        RoomName room = work instanceof CatchUp catchUp ? catchUp.room
+                : keys.roomOf(((Received) work).channel).orElse(null);
+        if (room != null) {
+            overflowed.add(room);
+        }
+        if (dropped.getAndIncrement() % 1000 == 0) {
+            LOG.severe(() -> "Chat delivery on this server is " + QUEUE_CAPACITY + " messages behind; "
+                    + dropped.get() + " messages dropped so far (their rooms catch up from the history, or their "
+                    + "sockets are told)");
         }
     }
+
+    // ---- dispatch thread ----
 
     private void run() {
         while (running) {
@@ -95,64 +121,75 @@ final class RedisDispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (work instanceof Received received) {
-                deliverLive(received);
-            } else if (work instanceof CatchUp catchUp) {
-                deliverMissed(catchUp.room);
+            try {
+                if (work instanceof Received received) {
+                    deliverLive(received);
+                } else if (work instanceof CatchUp catchUp) {
+                    catchUp(catchUp.room);
+                }
+                if (!overflowed.isEmpty() && queue.remainingCapacity() > QUEUE_CAPACITY / 2) {
+                    for (RoomName room : Set.copyOf(overflowed)) {
+                        overflowed.remove(room);
+                        catchUp(room);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Unexpected failure while dispatching chat messages", e);
             }
         }
     }
 
     private void deliverLive(Received received) {
-        Numbered numbered;
+        RoomName room = keys.roomOf(received.channel).orElse(null);
+        if (room == null) {
+            return; // the node's own channel carries nothing
+        }
+        ChatMessage message;
         try {
-            numbered = payload.decode(received.message);
+            message = RedisPayload.decode(room, received.payload);
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "Ignoring a message on " + received.channel + " that is not from a chat server", e);
             return;
         }
-        RoomName room = numbered.message().room();
-        if (!keys.roomOf(received.channel).map(room::equals).orElse(false)) {
-            LOG.warning(() -> "Ignoring a message for room " + room + " sent on " + received.channel);
-            return;
-        }
         RoomState state = rooms.get(room);
-        if (state != null) { // null: the room's last socket left while this was on its way
-            deliver(state, numbered);
+        if (state == null) {
+            return; // the room's last socket left while this was on its way
         }
+        if (state.isHoleBefore(message.position())) {
+            catchUp(room); // the missing ones first, then this one unless the history already had it
+        }
+        deliver(state, message);
     }
 
-    private void deliverMissed(RoomName room) {
+    /** Delivers what the history holds after the last position delivered here; a gap when it lacks some. */
+    private void catchUp(RoomName room) {
         RoomState state = rooms.get(room);
         if (state == null) {
             return;
         }
-        List<String> recent;
+        StreamPosition since = state.delivered();
+        HistoryFilter filter = since == null ? HistoryFilter.latest(retention.historySize())
+                : HistoryFilter.after(since, retention.historySize());
+        History read;
         try {
-            recent = history.read(room);
+            read = scripts.readNow(client, room, filter);
         } catch (RuntimeException e) {
-            // JedisException mostly: Redis went away again; the next reconnect catches up again.
-            LOG.log(Level.WARNING, "Could not read the recent messages of room " + room + " after reconnecting; "
-                    + "its messages from the outage may be missing on this server", e);
+            // JedisException mostly: Redis went away again; its sockets are told, the next reconnect retries.
+            LOG.log(Level.WARNING, "Could not read the history of room " + room + " to catch up; its sockets "
+                    + "are told that messages may be missing", e);
+            gap(room);
             return;
         }
-        for (String entry : recent) {
-            try {
-                deliver(state, payload.decode(entry));
-            } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "Ignoring an unreadable entry in the history of room " + room, e);
-            }
+        if (!read.complete()) {
+            gap(room);
+        }
+        for (ChatMessage message : read.messages()) {
+            deliver(state, message);
         }
     }
 
-    private void deliver(RoomState state, Numbered numbered) {
-        ChatMessage message = numbered.message();
-        long missed = state.missedBefore(numbered.epoch(), message.id());
-        if (missed > 0) {
-            LOG.warning(() -> missed + " message(s) of room " + message.room() + " before id " + message.id()
-                    + " never reached this server");
-        }
-        if (!state.accept(numbered.epoch(), message.id())) {
+    private void deliver(RoomState state, ChatMessage message) {
+        if (!state.accept(message.position())) {
             return; // delivered already, from the history or the live subscription
         }
         try {
@@ -162,11 +199,19 @@ final class RedisDispatcher implements AutoCloseable {
         }
     }
 
+    private void gap(RoomName room) {
+        try {
+            listener.onGap(room);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Relay listener failed on a gap in " + room, e);
+        }
+    }
+
     /** What the dispatch thread does next. */
     private sealed interface Work permits Received, CatchUp {
     }
 
-    private record Received(String channel, String message) implements Work {
+    private record Received(String channel, String payload) implements Work {
     }
 
     private record CatchUp(RoomName room) implements Work {

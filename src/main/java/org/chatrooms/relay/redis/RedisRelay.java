@@ -10,12 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.relay.Relay;
+import org.chatrooms.relay.History;
+import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayListener;
 import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.room.RoomName;
 
@@ -25,24 +27,26 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The relay for several nodes: every node publishes to Redis and receives, through one subscribed connection, the
- * messages of the rooms it has sockets in (what {@code channels_redis} does for Django Channels).
+ * messages of the rooms it has sockets in (what {@code channels_redis} does for Django Channels). Each room is a
+ * stream kept in Redis (docs/streams.md, {@link RedisKeys}).
  *
- * <p>How a message travels: the sender's node queues the post ({@link RedisPublisher}); its publisher thread runs
- * the {@link PublishScript}, which numbers it with the room's Redis counter and publishes it on the room's channel
- * in one atomic step; every node subscribed to that channel, the sender's included, reads it on its subscriber
- * thread ({@link RedisSubscriber}) and hands it to its dispatch thread ({@link RedisDispatcher}), which calls the
- * {@link RelayListener}. The sender's echo is thus its acknowledgement, and nothing is delivered locally twice.
+ * <p>How a message travels: the sender's node queues the post ({@link ScriptPipeline}); its publisher thread runs
+ * {@code publish.lua}, which numbers it in the room's stream, appends it to the room's history and publishes it on
+ * the room's channel in one atomic step; every node subscribed to that channel, the sender's included, reads it on
+ * its subscriber thread ({@link SubscriberConnection}), which queues it straight for its dispatch thread
+ * ({@link RedisDispatcher}), which calls the {@link RelayListener}. The sender's echo is thus its acknowledgement,
+ * and nothing is delivered locally twice.
  *
  * <p>Threads, all named {@code chat-redis-<role>-<node id>}, started by {@link #start} and stopped and joined by
  * {@link #close}: {@code subscriber} (reads Redis), {@code control} (writes subscriptions and pings),
- * {@code publisher} (sends posts), {@code dispatch} (calls the listener). Public methods are thread-safe and never
- * block on the network.
+ * {@code publisher} (runs the scripts for posts and history reads), {@code dispatch} (calls the listener). Public
+ * methods are thread-safe and never block on the network.
  *
  * <p>Faults: while the subscribed connection is down, or a room's subscription is not yet confirmed on it,
  * {@link #publish} fails at once with {@link RelayUnavailableException} (the sender would not get the echo); the
  * subscriber reconnects with backoff and re-subscribes every joined room, then catches up from each room's
- * {@link RoomHistory} what other nodes published while it was away (Redis pub/sub keeps nothing for a disconnected
- * subscriber); ids make sure nothing is delivered twice.
+ * history what other nodes published while it was away (Redis pub/sub keeps nothing for a disconnected
+ * subscriber); positions make sure nothing is delivered twice, and what the history lost is reported as a gap.
  */
 public final class RedisRelay implements Relay {
 
@@ -51,30 +55,31 @@ public final class RedisRelay implements Relay {
     private static final int POOL_SIZE = 2;
 
     private final RedisRelayConfig config;
+    private final StreamRetention retention;
     private final String nodeId;
     private final RedisKeys keys;
-    private final RedisPayload payload;
+    private final StreamScripts scripts;
+    private final EpochRotations rotations = new EpochRotations();
     private final JoinedRooms rooms = new JoinedRooms();
     private final RedisClient client;
-    private final RedisPublisher publisher;
-    private final RedisSubscriber subscriber;
+    private final ScriptPipeline pipeline;
+    private volatile RedisSubscriber subscriber;
     private volatile RedisDispatcher dispatcher;
     private volatile boolean closed;
 
-    public RedisRelay(RedisRelayConfig config) {
+    public RedisRelay(RedisRelayConfig config, StreamRetention retention) {
         this.config = config;
+        this.retention = retention;
         this.nodeId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.keys = new RedisKeys(config.prefix());
-        this.payload = new RedisPayload(new ChatCodec(Integer.MAX_VALUE));
+        this.scripts = new StreamScripts(keys, retention, rotations);
         this.client = RedisClient.builder()
                 .hostAndPort(config.address())
                 .clientConfig(config.clientConfig("chat-" + nodeId + "-publisher"))
                 .poolConfig(poolConfig(config))
                 .build();
-        this.subscriber = new RedisSubscriber(config, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
-                new SubscriptionEvents());
-        this.publisher = new RedisPublisher(nodeId, client, keys, payload,
-                () -> subscriber.liveGeneration() != 0, config.timings().pingInterval().dividedBy(4));
+        this.pipeline = new ScriptPipeline(nodeId, client, scripts, () -> isSubscribed(),
+                config.timings().pingInterval().dividedBy(4));
     }
 
     /** This node's id in thread names, Redis client names and its own channel. */
@@ -85,10 +90,12 @@ public final class RedisRelay implements Relay {
     @Override
     public void start(RelayListener listener) {
         LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
-        dispatcher = new RedisDispatcher(nodeId, keys, payload, rooms, new RoomHistory(client, keys),
+        dispatcher = new RedisDispatcher(nodeId, keys, rooms, client, scripts, retention,
                 Objects.requireNonNull(listener));
+        subscriber = new RedisSubscriber(config, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
+                pipeline::discardIdleConnections, dispatcher);
         dispatcher.start();
-        publisher.start();
+        pipeline.start();
         subscriber.start();
     }
 
@@ -122,13 +129,29 @@ public final class RedisRelay implements Relay {
         if (!room.isConfirmedOn(generation)) {
             return unavailable("room is still connecting");
         }
-        return publisher.publish(post, room.highestId());
+        return pipeline.publish(post);
     }
 
-    /** True while the subscribed connection answers pings and publishing works. */
+    @Override
+    public CompletionStage<History> history(RoomName room, HistoryFilter filter) {
+        if (closed) {
+            return unavailable("server is shutting down");
+        }
+        if (!isSubscribed()) {
+            return unavailable("chat server is reconnecting to Redis");
+        }
+        return pipeline.history(room, filter);
+    }
+
+    /** True while the subscribed connection answers pings and Redis carries out what this node sends. */
     @Override
     public boolean isReady() {
-        return !closed && subscriber.liveGeneration() != 0 && publisher.works();
+        return !closed && isSubscribed() && pipeline.works();
+    }
+
+    /** Rooms this node moved to a new epoch because Redis lost or rolled back their stream. */
+    public long epochRotations() {
+        return rotations.total();
     }
 
     @Override
@@ -137,14 +160,22 @@ public final class RedisRelay implements Relay {
             return;
         }
         closed = true;
-        subscriber.close();
-        publisher.close();
-        RedisDispatcher running = dispatcher;
+        RedisSubscriber running = subscriber;
         if (running != null) {
             running.close();
         }
+        pipeline.close();
+        RedisDispatcher dispatching = dispatcher;
+        if (dispatching != null) {
+            dispatching.close();
+        }
         client.close();
         LOG.info(() -> "Redis relay " + nodeId + " stopped");
+    }
+
+    private boolean isSubscribed() {
+        RedisSubscriber running = subscriber;
+        return running != null && running.liveGeneration() != 0;
     }
 
     private Collection<String> joinedChannels() {
@@ -165,32 +196,7 @@ public final class RedisRelay implements Relay {
         return pool;
     }
 
-    private static CompletionStage<ChatMessage> unavailable(String why) {
+    private static <T> CompletionStage<T> unavailable(String why) {
         return CompletableFuture.failedFuture(new RelayUnavailableException(why));
-    }
-
-    /** Subscriber events, on the subscriber thread. */
-    private final class SubscriptionEvents implements RedisSubscriber.Listener {
-
-        @Override
-        public void connected() {
-            publisher.discardIdleConnections();
-        }
-
-        @Override
-        public void subscribed(String channel, long generation) {
-            keys.roomOf(channel).ifPresent(name -> {
-                RoomState room = rooms.get(name);
-                if (room != null && room.confirm(generation)) {
-                    // Queued ahead of the room's first live message on this connection: catch up first.
-                    dispatcher.catchUp(name);
-                }
-            });
-        }
-
-        @Override
-        public void message(String channel, String message) {
-            dispatcher.offer(channel, message);
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.relay.redis.RedisRelayConfig.Timings;
 
 import redis.clients.jedis.Connection;
@@ -40,25 +41,14 @@ final class RedisSubscriber implements AutoCloseable {
     /** A problem that keeps recurring is logged again after this long, so it stays visible without flooding. */
     private static final long REPEAT_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    /** What the relay learns from its subscription; called on the subscriber thread, must return quickly. */
-    interface Listener {
-        /** A new connection is live (its rooms are being re-subscribed). */
-        void connected();
-
-        /** {@code channel} is confirmed on the connection with this generation. */
-        void subscribed(String channel, long generation);
-
-        void message(String channel, String payload);
-    }
-
     private final RedisRelayConfig config;
     private final JedisClientConfig clientConfig;
     private final String nodeChannel;
     private final Supplier<Collection<String>> wantedChannels;
-    private final Listener listener;
+    private final Runnable onConnected;
+    private final SubscriberConnection.Inbox inbox;
     private final Thread thread;
     private final ScheduledExecutorService control;
-    private final SubscriberConnection.Events events = new ConnectionEvents();
 
     /** Guards {@link #running} and wakes the reconnect pause when closing. */
     private final Object lifecycle = new Object();
@@ -69,16 +59,22 @@ final class RedisSubscriber implements AutoCloseable {
     private String lastProblem;
     private long lastProblemLoggedNanos;
 
+    /**
+     * @param onConnected runs on the subscriber thread each time a new connection is live (its rooms are being
+     *                    re-subscribed); must return at once
+     * @param inbox       receives confirmations and messages straight from the read loop
+     */
     RedisSubscriber(RedisRelayConfig config, String nodeId, String nodeChannel,
-                    Supplier<Collection<String>> wantedChannels, Listener listener) {
+                    Supplier<Collection<String>> wantedChannels, Runnable onConnected, SubscriberConnection.Inbox inbox) {
         this.config = config;
         this.clientConfig = config.clientConfig("chat-" + nodeId + "-subscriber");
         this.nodeChannel = nodeChannel;
         this.wantedChannels = wantedChannels;
-        this.listener = listener;
-        this.thread = RelayThreads.create("chat-redis-subscriber-" + nodeId, this::run);
+        this.onConnected = onConnected;
+        this.inbox = inbox;
+        this.thread = OwnedThreads.thread("chat-redis-subscriber-" + nodeId, this::run);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                task -> RelayThreads.create("chat-redis-control-" + nodeId, task));
+                task -> OwnedThreads.thread("chat-redis-control-" + nodeId, task));
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.control = executor;
     }
@@ -119,8 +115,8 @@ final class RedisSubscriber implements AutoCloseable {
         if (connection != null) {
             connection.kill("the relay is closing");
         }
-        RelayThreads.join(thread, config.timings().ioTimeout().multipliedBy(2));
-        RelayThreads.await(control, thread.getName().replace("subscriber", "control"));
+        OwnedThreads.join(thread, config.timings().ioTimeout().multipliedBy(2));
+        awaitControlStopped();
     }
 
     // ---- subscriber thread ----
@@ -130,7 +126,9 @@ final class RedisSubscriber implements AutoCloseable {
         while (isRunning()) {
             SubscriberConnection attempt = null;
             try {
-                attempt = new SubscriberConnection(++generation, connect(), nodeChannel, events);
+                long attemptGeneration = ++generation;
+                attempt = new SubscriberConnection(attemptGeneration, connect(), nodeChannel,
+                        () -> connected(attemptGeneration), inbox);
                 current = attempt;
                 if (isRunning()) {
                     attempt.run();
@@ -262,33 +260,29 @@ final class RedisSubscriber implements AutoCloseable {
         }
     }
 
-    /** Callbacks of the current connection, on the subscriber thread. */
-    private final class ConnectionEvents implements SubscriberConnection.Events {
-
-        @Override
-        public void connected(SubscriberConnection connection) {
-            if (lastProblem != null) {
-                LOG.info(() -> "Subscribed to Redis at " + config.redactedUrl() + " again");
-                lastProblem = null;
-            } else {
-                LOG.info(() -> "Subscribed to Redis at " + config.redactedUrl());
+    /** The connection of {@code live} generation is live: log, tell the relay, re-subscribe every room. */
+    private void connected(long live) {
+        if (lastProblem != null) {
+            LOG.info(() -> "Subscribed to Redis at " + config.redactedUrl() + " again");
+            lastProblem = null;
+        } else {
+            LOG.info(() -> "Subscribed to Redis at " + config.redactedUrl());
+        }
+        onConnected.run();
+        onLiveConnection(connection -> {
+            if (connection.generation() == live) {
+                connection.request(wantedChannels.get());
             }
-            listener.connected();
-            onLiveConnection(live -> {
-                if (live == connection) {
-                    live.request(wantedChannels.get());
-                }
-            });
-        }
+        });
+    }
 
-        @Override
-        public void subscribed(SubscriberConnection connection, String channel) {
-            listener.subscribed(channel, connection.generation());
-        }
-
-        @Override
-        public void message(SubscriberConnection connection, String channel, String payload) {
-            listener.message(channel, payload);
+    private void awaitControlStopped() {
+        try {
+            if (!control.awaitTermination(OwnedThreads.STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "The Redis control thread did not stop within " + OwnedThreads.STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

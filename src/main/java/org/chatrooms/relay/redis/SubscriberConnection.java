@@ -12,7 +12,7 @@ import redis.clients.jedis.JedisPubSub;
  * {@code JedisPubSub} cannot be reused once its connection ended, so every attempt makes a new one.
  *
  * <p>Threads: the subscriber thread calls {@link #run}, which blocks reading until the connection ends, and receives
- * every callback. After {@link Events#connected} (the first reply, so the initial SUBSCRIBE is written), only the
+ * every callback. After it is connected (the first reply, so the initial SUBSCRIBE is written), only the
  * control thread writes: {@link #request}, {@link #drop}, {@link #ping}. Any thread may {@link #kill} it.
  *
  * <p>Redis answers each SUBSCRIBE and UNSUBSCRIBE of a channel in order but without saying which request an answer
@@ -22,15 +22,15 @@ import redis.clients.jedis.JedisPubSub;
  */
 final class SubscriberConnection extends JedisPubSub {
 
-    /** What one connection reports; every call comes on the subscriber thread and must return quickly. */
-    interface Events {
-        /** Redis accepted the connection's first subscription: it is live and the control thread may write. */
-        void connected(SubscriberConnection connection);
+    /**
+     * Where room traffic goes, straight from the read loop: the relay's dispatcher. Every call comes on the
+     * subscriber thread and must return at once.
+     */
+    interface Inbox {
+        /** Redis confirmed {@code channel} on the connection {@code generation}. */
+        void subscribed(String channel, long generation);
 
-        /** Redis confirmed {@code channel} on this connection. */
-        void subscribed(SubscriberConnection connection, String channel);
-
-        void message(SubscriberConnection connection, String channel, String payload);
+        void message(String channel, String payload);
     }
 
     /** Channels per SUBSCRIBE command when re-subscribing many rooms, to keep each command small. */
@@ -39,18 +39,25 @@ final class SubscriberConnection extends JedisPubSub {
     private final long generation;
     private final Connection connection;
     private final String nodeChannel;
-    private final Events events;
+    private final Runnable connected;
+    private final Inbox inbox;
     private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     private volatile boolean live;
     private volatile boolean wasLive;
     private volatile String droppedBecause;
     private volatile long lastHeardNanos = System.nanoTime();
 
-    SubscriberConnection(long generation, Connection connection, String nodeChannel, Events events) {
+    /**
+     * @param connected called once (subscriber thread) when Redis accepted the connection's first subscription:
+     *                  it is live and the control thread may write
+     */
+    SubscriberConnection(long generation, Connection connection, String nodeChannel, Runnable connected,
+                         Inbox inbox) {
         this.generation = generation;
         this.connection = connection;
         this.nodeChannel = nodeChannel;
-        this.events = events;
+        this.connected = connected;
+        this.inbox = inbox;
     }
 
     long generation() {
@@ -128,9 +135,9 @@ final class SubscriberConnection extends JedisPubSub {
         if (!live && channel.equals(nodeChannel)) {
             live = true;
             wasLive = true;
-            events.connected(this);
+            connected.run();
         } else if (answered(channel)) {
-            events.subscribed(this, channel);
+            inbox.subscribed(channel, generation);
         }
     }
 
@@ -143,7 +150,7 @@ final class SubscriberConnection extends JedisPubSub {
     @Override
     public void onMessage(String channel, String message) {
         heard();
-        events.message(this, channel, message);
+        inbox.message(channel, message);
     }
 
     @Override

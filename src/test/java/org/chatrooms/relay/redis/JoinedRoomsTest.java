@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 import org.junit.jupiter.api.Test;
 
 /** The per-room bookkeeping that keeps the Redis relay from delivering anything twice. */
@@ -15,28 +16,32 @@ class JoinedRoomsTest {
 
     @Test
     void anIdAlreadyDeliveredInTheSameEpochIsARepeat() {
-        assertTrue(room.accept("e1", 1));
-        assertTrue(room.accept("e1", 2));
-        assertFalse(room.accept("e1", 2), "the same message from history and live subscription");
-        assertFalse(room.accept("e1", 1));
-        assertTrue(room.accept("e1", 3));
-        assertEquals(3, room.highestId());
+        assertTrue(room.accept(at("e1", 1)));
+        assertTrue(room.accept(at("e1", 2)));
+        assertFalse(room.accept(at("e1", 2)), "the same message from history and live subscription");
+        assertFalse(room.accept(at("e1", 1)));
+        assertTrue(room.accept(at("e1", 3)));
+        assertEquals(at("e1", 3), room.delivered());
     }
 
     @Test
     void aNewEpochStartsNumberingOver() {
-        room.accept("e1", 40);
-        assertTrue(room.accept("e2", 1), "Redis lost its counters; id 1 is a new message");
-        assertFalse(room.accept("e2", 1));
-        assertEquals(40, room.highestId(), "the floor for new ids stays above what users saw");
+        room.accept(at("e1", 40));
+        assertTrue(room.accept(at("e2", 1)), "Redis lost or rolled back the stream; id 1 is a new message");
+        assertFalse(room.accept(at("e2", 1)));
     }
 
     @Test
-    void gapsAreCountedOnlyWithinAnEpoch() {
-        room.accept("e1", 3);
-        assertEquals(0, room.missedBefore("e1", 4));
-        assertEquals(2, room.missedBefore("e1", 6));
-        assertEquals(0, room.missedBefore("e2", 9));
+    void holesAreSeenOnlyWithinAnEpoch() {
+        assertFalse(room.isHoleBefore(at("e1", 9)), "nothing delivered yet: no hole to see");
+        room.accept(at("e1", 3));
+        assertFalse(room.isHoleBefore(at("e1", 4)));
+        assertTrue(room.isHoleBefore(at("e1", 6)));
+        assertFalse(room.isHoleBefore(at("e2", 9)));
+    }
+
+    private static StreamPosition at(String epoch, long id) {
+        return new StreamPosition(epoch, id);
     }
 
     @Test

@@ -1,6 +1,9 @@
 package org.chatrooms.relay.redis;
 
+import org.chatrooms.relay.StreamRetention;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,9 +83,8 @@ class RedisRelayFaultTest {
         a.join(onlyA);
         b.join(onlyB);
         try (Jedis admin = redis.admin()) {
-            assertEquals(Set.of(prefix + "room:" + onlyA, prefix + "room:" + onlyB),
-                    Set.copyOf(admin.pubsubChannels(prefix + "room:*")));
-            assertEquals(1L, admin.pubsubNumSub(prefix + "room:" + onlyA).get(prefix + "room:" + onlyA));
+            assertEquals(Set.of(channel(onlyA), channel(onlyB)), Set.copyOf(admin.pubsubChannels(prefix + "room:*")));
+            assertEquals(1L, admin.pubsubNumSub(channel(onlyA)).get(channel(onlyA)));
             a.relay.publish(new ChatPost(onlyA, "ann", "for a"));
             b.relay.publish(new ChatPost(onlyB, "bob", "for b"));
             assertEquals("for a", a.take(1).get(0).text());
@@ -91,12 +93,12 @@ class RedisRelayFaultTest {
 
             b.relay.leave(onlyB);
             Eventually.until("B unsubscribed its empty room", WAIT,
-                    () -> admin.pubsubNumSub(prefix + "room:" + onlyB).get(prefix + "room:" + onlyB) == 0L);
+                    () -> admin.pubsubNumSub(channel(onlyB)).get(channel(onlyB)) == 0L);
         }
     }
 
     @Test
-    void afterRedisRestartsTheNodeResubscribesAndIdsKeepIncreasing() {
+    void afterRedisRestartsTheNodesResubscribeAndTheRoomContinuesInANewEpoch() {
         RedisServer redis = redis(RedisServer.start());
         TwoNodes nodes = twoNodesInOneRoom(redis);
         Node a = nodes.a();
@@ -105,7 +107,9 @@ class RedisRelayFaultTest {
         for (int i = 1; i <= 3; i++) {
             a.relay.publish(new ChatPost(room, "ann", "before " + i));
         }
-        assertEquals(List.of(1L, 2L, 3L), a.take(3).stream().map(ChatMessage::id).toList());
+        List<ChatMessage> first = a.take(3);
+        assertEquals(List.of(1L, 2L, 3L), first.stream().map(ChatMessage::id).toList());
+        String firstEpoch = first.get(0).epoch();
         b.take(3);
 
         redis.kill();
@@ -119,7 +123,8 @@ class RedisRelayFaultTest {
         b.publishOnceConnected(new ChatPost(room, "bob", "after"));
         ChatMessage after = a.take(1).get(0);
         assertEquals("after", after.text());
-        assertEquals(4, after.id(), "Redis lost the counter; numbering resumes above what the nodes saw");
+        assertEquals(1, after.id(), "Redis lost the stream: the room continues in a new epoch, from 1");
+        assertNotEquals(firstEpoch, after.epoch());
         assertEquals(after, b.take(1).get(0));
         assertEquals(List.of(), a.received.pending(), "nothing twice, nothing from the outage");
     }
@@ -191,8 +196,9 @@ class RedisRelayFaultTest {
     void passwordOfTheDefaultUserAndAnAclUserWithOnlyWhatTheRelayNeeds() {
         RedisServer redis = redis(RedisServer.start(List.of("--requirepass", "admin-secret",
                 "--user", "chat", "on", ">chat-secret", "~" + prefix + "*", "&" + prefix + "*", "resetchannels",
-                "&" + prefix + "*", "+@pubsub", "+evalsha", "+script|load", "+ping", "+client|setname",
-                "+get", "+set", "+incr", "+time", "+rpush", "+ltrim", "+pexpire", "+lrange")));
+                "&" + prefix + "*", "+@pubsub", "+evalsha", "+eval", "+script|load", "+ping", "+client|setname",
+                "+info", "+time", "+hmget", "+hget", "+hset", "+hincrby", "+del", "+rpush", "+ltrim", "+llen",
+                "+lrange", "+pexpire", "+psetex")));
         Node admin = node(redis.url("", "admin-secret"));
         Node chat = node(redis.url("chat", "chat-secret"));
         RoomName room = room();
@@ -248,9 +254,13 @@ class RedisRelayFaultTest {
     }
 
     private Node node(RedisRelayConfig config) {
-        Node node = new Node(new RedisRelay(config));
+        Node node = new Node(new RedisRelay(config, StreamRetention.DEFAULT));
         closeAfter.add(node.relay);
         return node;
+    }
+
+    private String channel(RoomName room) {
+        return prefix + "room:{" + room + "}";
     }
 
     private static RoomName room() {

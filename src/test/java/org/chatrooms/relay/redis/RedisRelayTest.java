@@ -3,6 +3,7 @@ package org.chatrooms.relay.redis;
 import java.util.UUID;
 
 import org.chatrooms.relay.Relay;
+import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.relay.RelayContractTest;
 import org.chatrooms.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +29,7 @@ class RedisRelayTest extends RelayContractTest {
 
     @Override
     protected Relay newRelay() {
-        return new RedisRelay(RedisRelayConfig.parse(redis.url(), "test-" + UUID.randomUUID() + ":"));
+        return new RedisRelay(RedisRelayConfig.parse(redis.url(), "test-" + UUID.randomUUID() + ":"),
+                StreamRetention.DEFAULT);
     }
 }

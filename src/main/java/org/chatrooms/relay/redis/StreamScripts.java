@@ -1,0 +1,161 @@
+package org.chatrooms.relay.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.relay.History;
+import org.chatrooms.relay.HistoryFilter;
+import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.relay.StreamRetention;
+import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
+
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The two Lua scripts of a room's stream, {@code publish.lua} and {@code history.lua} (resources beside this
+ * class, each preceded by {@code stream-epoch.lua}), and how to call them and read their replies. Stateless and
+ * thread-safe.
+ */
+final class StreamScripts {
+
+    private static final String EPOCH = resource("stream-epoch.lua");
+    static final Script PUBLISH = new Script(EPOCH + resource("publish.lua"));
+    static final Script HISTORY = new Script(EPOCH + resource("history.lua"));
+
+    private final RedisKeys keys;
+    private final StreamRetention retention;
+    private final EpochRotations rotations;
+
+    StreamScripts(RedisKeys keys, StreamRetention retention, EpochRotations rotations) {
+        this.keys = keys;
+        this.retention = retention;
+        this.rotations = rotations;
+    }
+
+    /** One script: its text and the SHA-1 Redis knows it by (computed here, so no Redis is needed to start). */
+    record Script(String text, String sha) {
+        Script(String text) {
+            this(text, sha1(text));
+        }
+    }
+
+    /** Loads both scripts into Redis's script cache, which starts empty after every Redis restart. */
+    static void load(RedisClient client) {
+        client.scriptLoad(PUBLISH.text());
+        client.scriptLoad(HISTORY.text());
+    }
+
+    Response<Object> publish(Pipeline pipeline, ChatPost post) {
+        RoomName room = post.room();
+        return pipeline.evalsha(PUBLISH.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)),
+                List.of(keys.roomChannel(room), RedisPayload.unnumbered(post),
+                        Integer.toString(retention.historySize()), ttlMillis()));
+    }
+
+    Response<Object> history(Pipeline pipeline, RoomName room, HistoryFilter filter) {
+        return pipeline.evalsha(HISTORY.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)),
+                historyArgs(filter));
+    }
+
+    /**
+     * Reads a room's history at once, on the calling thread (the dispatch thread catching up); loads the script
+     * when Redis lacks it. Throws a Jedis exception when Redis cannot be reached.
+     */
+    History readNow(RedisClient client, RoomName room, HistoryFilter filter) {
+        List<String> keyNames = List.of(keys.roomStream(room), keys.roomHistory(room));
+        List<String> args = historyArgs(filter);
+        Object reply;
+        try {
+            reply = client.evalsha(HISTORY.sha(), keyNames, args);
+        } catch (JedisNoScriptException e) {
+            reply = client.eval(HISTORY.text(), keyNames, args);
+        }
+        return read(room, filter, reply);
+    }
+
+    /**
+     * A write as small as a post's, to learn whether Redis carries posts again: a refusing Redis (out of memory,
+     * a read-only replica) still answers {@code PING}. Throws a Jedis exception while it fails.
+     */
+    void probe(RedisClient client) {
+        client.psetex(keys.probe(), 10_000, "1");
+    }
+
+    /** The message as the publish script numbered it. */
+    ChatMessage published(ChatPost post, Object reply) {
+        if (reply instanceof List<?> fields && fields.size() == 4) {
+            StreamPosition position = new StreamPosition(text(fields.get(2)), (Long) fields.get(0));
+            noteRotation(post.room(), fields.get(3));
+            return ChatMessage.of(post, position, Instant.ofEpochMilli((Long) fields.get(1)));
+        }
+        throw new RelayUnavailableException("no server is connected to room " + post.room());
+    }
+
+    /** The history as the history script read it. */
+    History read(RoomName room, HistoryFilter filter, Object reply) {
+        if (!(reply instanceof List<?> fields) || fields.size() != 5) {
+            throw new IllegalStateException("unexpected history reply " + reply);
+        }
+        StreamPosition top = new StreamPosition(text(fields.get(0)), (Long) fields.get(1));
+        long firstHeld = (Long) fields.get(2);
+        List<ChatMessage> messages = new ArrayList<>();
+        for (Object entry : (List<?>) fields.get(4)) {
+            messages.add(RedisPayload.decode(room, text(entry)));
+        }
+        noteRotation(room, fields.get(3));
+        return new History(top, messages, History.slice(top, firstHeld, filter).complete());
+    }
+
+    private void noteRotation(RoomName room, Object rotated) {
+        if (Long.valueOf(1).equals(rotated)) {
+            rotations.record(room);
+        }
+    }
+
+    private List<String> historyArgs(HistoryFilter filter) {
+        return List.of(filter.sinceEpoch().orElse(""), Long.toString(filter.sinceId().orElse(-1L)),
+                Integer.toString(filter.limit()), ttlMillis());
+    }
+
+    private String ttlMillis() {
+        return Long.toString(retention.idleTtl().toMillis());
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) value;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = StreamScripts.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-1", e);
+        }
+    }
+}

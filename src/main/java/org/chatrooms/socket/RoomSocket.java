@@ -1,0 +1,163 @@
+package org.chatrooms.socket;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+import org.chatrooms.protocol.ChatCodec;
+import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.relay.History;
+import org.chatrooms.relay.HistoryFilter;
+import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
+
+/**
+ * One socket in one room: where it is in the room's stream, and its {@link ClientConnection}. It joins its room
+ * during the handshake, before the 101, and catches up from the history while live messages already arrive
+ * (docs/streams.md): those are buffered until the history is queued, then the ones the history did not have
+ * follow. From then on its cursor, the last position it was given, filters repeats, so the client gets every
+ * message of the room once, in order, from its start position on.
+ *
+ * <p>Threads: the relay's dispatch thread calls {@link #deliver} and {@link #gap}; the handshake's container
+ * thread calls {@link #catchUp}; the node's timer {@link #expireUnopened}; {@code @OnOpen} {@link #open}. All state
+ * is guarded by {@code this}. Frames are queued on the connection under that lock, which is what keeps history,
+ * buffered and live frames in order; {@link ClientConnection#send} never blocks and takes only the connection's
+ * own lock, so no thread waits on a peer here.
+ */
+public final class RoomSocket {
+
+    private final RoomName room;
+    private final ClientConnection connection;
+    private final ChatCodec codec;
+    private final int maxBuffered;
+    private boolean catchingUp = true;
+    /** Live frames that arrived while catching up, each with its position (null for a gap notice). */
+    private List<Pending> buffered = new ArrayList<>();
+    /** The last position this client was given; null until the catch-up set it (or when it could not). */
+    private StreamPosition cursor;
+    private boolean opened;
+    private boolean expired;
+
+    /** @param maxBuffered live frames that may wait for the catch-up; more means a client too slow to join */
+    public RoomSocket(RoomName room, ClientConnection connection, ChatCodec codec, int maxBuffered) {
+        this.room = room;
+        this.connection = connection;
+        this.codec = codec;
+        this.maxBuffered = maxBuffered;
+    }
+
+    public RoomName room() {
+        return room;
+    }
+
+    public ClientConnection connection() {
+        return connection;
+    }
+
+    /** A live message of the room (dispatch thread); {@code frame} is its encoding, shared by the room. */
+    public synchronized void deliver(ChatMessage message, String frame) {
+        if (catchingUp) {
+            buffer(new Pending(message.position(), frame));
+        } else if (cursor == null || cursor.isBefore(message.position())) {
+            cursor = message.position();
+            connection.send(frame);
+        }
+    }
+
+    /** The room lost messages on their way to this node (dispatch thread); {@code frame} says so. */
+    public synchronized void gap(String frame) {
+        if (catchingUp) {
+            buffer(new Pending(null, frame));
+        } else {
+            connection.send(frame);
+        }
+    }
+
+    /**
+     * The history read for this socket's start (handshake thread): queues a gap notice when the client asked to
+     * resume and not all it lacks is held, then the history, then the buffered live messages newer than it.
+     */
+    public synchronized void catchUp(History history, HistoryFilter asked) {
+        if (asked.hasSince() && !history.complete()) {
+            boolean otherEpoch = asked.sinceEpoch().map(epoch -> !epoch.equals(history.top().epoch())).orElse(false);
+            connection.send(otherEpoch
+                    ? gapFrame("other_epoch", "The conversation was restarted since you were last here; "
+                    + "messages may be missing. Showing the most recent ones.")
+                    : gapFrame("too_old", "Some messages were missed while you were away and are no longer "
+                    + "kept. Showing the most recent ones."));
+        }
+        for (ChatMessage message : history.messages()) {
+            connection.send(codec.encodeHistory(message));
+        }
+        cursor = history.top();
+        finishCatchUp();
+    }
+
+    /** The history could not be read (handshake thread): says so to a resuming client, then goes live. */
+    public synchronized void catchUpFailed(HistoryFilter asked) {
+        if (asked.hasSince()) {
+            connection.send(gapFrame("unavailable", "Earlier messages could not be loaded right now; "
+                    + "some may be missing."));
+        }
+        finishCatchUp();
+    }
+
+    /**
+     * The container opened the socket: frames queued so far are written. False when the handshake took so long
+     * that the socket was already dropped from its room ({@link #expireUnopened}).
+     */
+    public boolean open(ClientConnection.Peer peer) {
+        synchronized (this) {
+            if (expired) {
+                return false;
+            }
+            opened = true;
+        }
+        connection.attach(peer);
+        return true;
+    }
+
+    /** Timer thread: true (and from now on unopenable) when the container never opened this socket. */
+    public synchronized boolean expireUnopened() {
+        if (!opened) {
+            expired = true;
+        }
+        return expired;
+    }
+
+    private void buffer(Pending pending) {
+        if (buffered.size() < maxBuffered) {
+            buffered.add(pending);
+        } else {
+            // It will resume from its position when it reconnects: nothing is lost, the room is not slowed.
+            catchingUp = false;
+            buffered = List.of();
+            connection.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "Too slow: messages were piling up"));
+        }
+    }
+
+    private void finishCatchUp() {
+        if (!catchingUp) {
+            return;
+        }
+        catchingUp = false;
+        for (Pending pending : buffered) {
+            if (pending.position == null) {
+                connection.send(pending.frame);
+            } else if (cursor == null || cursor.isBefore(pending.position)) {
+                cursor = pending.position;
+                connection.send(pending.frame);
+            }
+        }
+        buffered = List.of();
+    }
+
+    private String gapFrame(String code, String text) {
+        return codec.encodeGap(room, code, text);
+    }
+
+    private record Pending(StreamPosition position, String frame) {
+    }
+}

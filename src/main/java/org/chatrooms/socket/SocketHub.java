@@ -1,0 +1,202 @@
+package org.chatrooms.socket;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.servlet.ServletContext;
+import jakarta.websocket.CloseReason;
+
+import org.chatrooms.protocol.ChatCodec;
+import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.relay.History;
+import org.chatrooms.relay.HistoryFilter;
+import org.chatrooms.relay.Relay;
+import org.chatrooms.relay.RelayListener;
+import org.chatrooms.room.RoomName;
+
+/**
+ * This node's sockets as the socket layer sees them: admission during the handshake (before the 101), the rooms,
+ * and the one way out, publishing to the relay. It is all the handshake filter, the configurator and the endpoint
+ * may use of the running node; the application's lifecycle builds it and shuts it down. Thread-safe.
+ *
+ * <p>Threads: {@link #admit} runs on the handshake's container thread and may wait there, bounded, for the relay
+ * (the room's subscription and its history), as Django joins the group before it accepts; it never waits while
+ * the relay is down, so handshakes do not pile up on request threads that pages and probes share. The node's
+ * timer thread drops admitted sockets whose {@code @OnOpen} never came.
+ */
+public final class SocketHub {
+
+    private static final Logger LOG = Logger.getLogger(SocketHub.class.getName());
+    static final String CONTEXT_ATTRIBUTE = SocketHub.class.getName();
+    /** How long a handshake may wait for the relay: first for the room's subscription, then for its history. */
+    public static final Duration RELAY_WAIT = Duration.ofSeconds(5);
+    /** How long an admitted socket may wait for {@code @OnOpen} before it leaves its room again. */
+    private static final Duration OPEN_DEADLINE = Duration.ofSeconds(10);
+
+    private final ChatCodec codec;
+    private final Relay relay;
+    private final LocalRooms rooms;
+    private final OriginPolicy originPolicy;
+    private final int historySize;
+    private final int maxQueuedFrames;
+    private final int maxFrameChars;
+    private final Executor closer;
+    private final ScheduledExecutorService timer;
+    private volatile boolean closing;
+
+    /**
+     * @param closer runs socket closes, which can block on a stalled peer
+     * @param timer  runs the open deadlines; its tasks only update the rooms
+     */
+    public SocketHub(Settings settings, Relay relay, Executor closer, ScheduledExecutorService timer) {
+        this.codec = new ChatCodec(settings.maxMessageChars());
+        this.relay = relay;
+        this.rooms = new LocalRooms(relay, codec);
+        this.originPolicy = settings.originPolicy();
+        this.historySize = settings.historySize();
+        this.maxQueuedFrames = settings.maxQueuedFrames();
+        this.maxFrameChars = settings.maxFrameChars();
+        this.closer = closer;
+        this.timer = timer;
+    }
+
+    /** What the socket layer needs of the configuration. */
+    public record Settings(int maxMessageChars, int maxFrameChars, int maxQueuedFrames, int historySize,
+                           OriginPolicy originPolicy) {
+    }
+
+    /** The relay's listener: this node's rooms. */
+    public RelayListener relayListener() {
+        return rooms;
+    }
+
+    public void install(ServletContext context) {
+        context.setAttribute(CONTEXT_ATTRIBUTE, this);
+    }
+
+    /** The hub of the web application {@code context} belongs to. */
+    public static SocketHub of(ServletContext context) {
+        SocketHub hub = (SocketHub) context.getAttribute(CONTEXT_ATTRIBUTE);
+        if (hub == null) {
+            throw new IllegalStateException("The chat node is not running (application starting or stopped)");
+        }
+        return hub;
+    }
+
+    /**
+     * Joins a connecting client to its room before the container answers its handshake (docs/streams.md): the
+     * returned socket receives every message the relay delivers from now on, after the history this client asked
+     * for, and queues them until {@code @OnOpen} attaches the session.
+     */
+    public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters) {
+        ResumeRequest resume = ResumeRequest.from(queryParameters);
+        ClientConnection connection = new ClientConnection(maxQueuedFrames, closer);
+        if (resume.problem() != null) {
+            connection.send(codec.encodeError("invalid_position", resume.problem()));
+        }
+        RoomSocket socket = new RoomSocket(room, connection, codec, maxQueuedFrames);
+        CompletionStage<Void> subscribed = rooms.join(socket);
+        scheduleOpenDeadline(socket);
+        HistoryFilter filter = resume.filter(historySize);
+        if (!relay.isReady() || !await(subscribed, room, "subscription")) {
+            connection.send(codec.encodeError("relay_unavailable",
+                    "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
+            socket.catchUpFailed(filter);
+            return socket;
+        }
+        CompletionStage<History> history = relay.history(room, filter);
+        if (await(history, room, "history")) {
+            socket.catchUp(history.toCompletableFuture().join(), filter);
+        } else {
+            socket.catchUpFailed(filter);
+        }
+        return socket;
+    }
+
+    /** Orders and distributes a post through the relay. */
+    public CompletionStage<ChatMessage> publish(ChatPost post) {
+        return relay.publish(post);
+    }
+
+    public void leave(RoomSocket socket) {
+        rooms.leave(socket);
+    }
+
+    public ChatCodec codec() {
+        return codec;
+    }
+
+    public OriginPolicy originPolicy() {
+        return originPolicy;
+    }
+
+    public int maxFrameChars() {
+        return maxFrameChars;
+    }
+
+    /** Whether the node is shutting down: sockets that open now are sent away at once. */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    public int roomCount() {
+        return rooms.roomCount();
+    }
+
+    /**
+     * Stops admitting and asks every socket to close with {@code reason}; waits up to {@code grace} for them to
+     * leave, so the peers' replies are handled while the application still runs.
+     *
+     * @return the sockets asked to close
+     */
+    public int closeAll(CloseReason reason, Duration grace) {
+        closing = true;
+        Collection<RoomSocket> sockets = rooms.allSockets();
+        sockets.forEach(socket -> socket.connection().close(reason));
+        try {
+            if (!rooms.awaitEmpty(grace)) {
+                LOG.warning(() -> "Sockets still open " + grace + " after asking them to close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return sockets.size();
+    }
+
+    private void scheduleOpenDeadline(RoomSocket socket) {
+        Runnable expire = () -> {
+            if (socket.expireUnopened()) {
+                rooms.leave(socket);
+            }
+        };
+        try {
+            timer.schedule(expire, OPEN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The node is stopping; closeAll and the relay's close take care of every room.
+        }
+    }
+
+    private static boolean await(CompletionStage<?> stage, RoomName room, String what) {
+        try {
+            stage.toCompletableFuture().get(RELAY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "Room " + room + ": no " + what + " from the relay in time", e);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,24 @@
+-- Numbers one message and publishes it, in one atomic step (Redis runs one script at a time, and a channel
+-- delivers in publish order), so every chat server sees a room's messages in id order; appends it to the room's
+-- history in the same step, so a message any server delivered is already in the history.
+-- KEYS[1] the room's stream hash, KEYS[2] its history list
+-- ARGV[1] the room's channel, ARGV[2] the message payload, ARGV[3] history size, ARGV[4] idle time to live (ms)
+-- Returns 0 (no id used) when no server subscribes to the room: the message would reach nobody, not even its
+-- sender's echo. Otherwise {id, millis, epoch, rotated}.
+if redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2] == 0 then
+  return 0
+end
+local epoch, rotated = current_epoch(KEYS[1], KEYS[2], ARGV[4])
+local id = redis.call('HINCRBY', KEYS[1], 'top', 1)
+local now = redis.call('TIME')
+local millis = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local entry = epoch .. string.format(' %d %d ', id, millis) .. ARGV[2]
+redis.call('PUBLISH', ARGV[1], entry)
+local size = tonumber(ARGV[3])
+if size > 0 then
+  redis.call('RPUSH', KEYS[2], entry)
+  redis.call('LTRIM', KEYS[2], -size, -1)
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {id, millis, epoch, rotated}
