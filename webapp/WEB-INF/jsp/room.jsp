@@ -17,7 +17,7 @@
 <main class="room">
   <header class="room-header">
     <a class="back" href="${pageContext.request.contextPath}/chat/">${text['room.back']}</a>
-    <h1>${roomHtml}</h1>
+    <h1 dir="auto">${roomHtml}</h1>
     <div class="connection">
       <span id="connection-status" class="status connecting" role="status">${text['js.status.connecting']}</span>
       <button id="reconnect-now" class="link-button" type="button" hidden>${text['room.retry']}</button>
@@ -29,7 +29,7 @@
            placeholder="${text['js.anonymous']}" aria-describedby="display-name-error">
     <p id="display-name-error" class="field-error" hidden></p>
   </div>
-  <p id="signed-in" class="signed-in" hidden>${text['name.signedIn']} <strong id="signed-in-name"></strong></p>
+  <p id="signed-in" class="signed-in" hidden>${text['name.signedIn']} <strong id="signed-in-name" dir="auto"></strong></p>
   <div class="log-area">
     <ol id="chat-log" aria-live="polite" aria-relevant="additions" aria-label="${text['room.log.label']}" tabindex="0"
         data-empty="${text['room.empty']}"></ol>
