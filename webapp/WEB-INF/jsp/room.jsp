@@ -17,7 +17,7 @@
 <main class="room">
   <header class="room-header">
     <a class="back" href="${pageContext.request.contextPath}/chat/">${text['room.back']}</a>
-    <h1 dir="auto">${roomHtml}</h1>
+    <h1>${roomHtml}</h1>
     <div class="connection">
       <span id="connection-status" class="status connecting" role="status">${text['js.status.connecting']}</span>
       <button id="reconnect-now" class="link-button" type="button" hidden>${text['room.retry']}</button>
