@@ -1,6 +1,6 @@
 # The WAR on a standalone Tomcat 10.1, as an operator would deploy it.
 #   docker build -t chatrooms .
-#   docker run -p 8000:8080 -e CHAT_REDIS_URL=redis://redis:6379 chatrooms
+#   docker run -p 8000:8080 -e CHAT_REDIS_URL=redis://redis:6379 -e CHAT_ALLOWED_HOSTS=localhost,chat.example.com chatrooms
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .

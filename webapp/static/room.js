@@ -140,6 +140,17 @@
     return node;
   }
 
+  /**
+   * Text that people wrote (a name, a message) in an element of its own direction (dir=auto: a Hebrew message
+   * reads right to left) and bidi-isolated (chat.css), so an override character or a right-to-left run in it
+   * cannot reorder the name, time or messages around it.
+   */
+  function peopleText(tag, className, content) {
+    const node = element(tag, className, content);
+    node.dir = 'auto';
+    return node;
+  }
+
   function displayUser(user) {
     return user === 'anonymous' ? Chat.text('anonymous') : user;
   }
@@ -159,13 +170,13 @@
   function messageItem(data, own) {
     const item = element('li', own ? 'message own' : 'message');
     const meta = element('div', 'meta');
-    meta.appendChild(element('span', 'user', displayUser(String(data.user || 'anonymous'))));
+    meta.appendChild(peopleText('span', 'user', displayUser(String(data.user || 'anonymous'))));
     if (own) {
       meta.appendChild(element('span', 'you', Chat.text('you')));
     }
     meta.appendChild(timeElement(data.ts));
     item.appendChild(meta);
-    item.appendChild(element('div', 'text', String(data.message)));
+    item.appendChild(peopleText('div', 'text', String(data.message)));
     if (data.id !== undefined) {
       item.dataset.id = String(data.id);
     }
@@ -174,17 +185,17 @@
 
   function noticeItem(message, className) {
     const item = element('li', className);
-    item.appendChild(element('div', 'text', message));
+    item.appendChild(peopleText('div', 'text', message));
     return item;
   }
 
   function pendingItem(entry) {
     const item = element('li', 'message own pending');
     const meta = element('div', 'meta');
-    meta.appendChild(element('span', 'user', displayUser(ownName())));
+    meta.appendChild(peopleText('span', 'user', displayUser(ownName())));
     meta.appendChild(element('span', 'state'));
     item.appendChild(meta);
-    item.appendChild(element('div', 'text', entry.text));
+    item.appendChild(peopleText('div', 'text', entry.text));
     log.appendChild(item);
     return item;
   }

@@ -29,7 +29,7 @@
            placeholder="${text['js.anonymous']}" aria-describedby="display-name-error">
     <p id="display-name-error" class="field-error" hidden></p>
   </div>
-  <p id="signed-in" class="signed-in" hidden>${text['name.signedIn']} <strong id="signed-in-name"></strong></p>
+  <p id="signed-in" class="signed-in" hidden>${text['name.signedIn']} <strong id="signed-in-name" dir="auto"></strong></p>
   <div class="log-area">
     <ol id="chat-log" aria-live="polite" aria-relevant="additions" aria-label="${text['room.log.label']}" tabindex="0"
         data-empty="${text['room.empty']}"></ol>

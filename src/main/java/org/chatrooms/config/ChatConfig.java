@@ -23,6 +23,10 @@ import org.chatrooms.relay.StreamRetention;
  * @param redisPrefix          prefix of every Redis key and channel this deployment uses
  * @param retention            how much of each room's stream is kept ({@code CHAT_HISTORY_SIZE} messages, for
  *                             {@code CHAT_HISTORY_TTL} seconds after the room's last message)
+ * @param allowedHosts         host names this node answers to (Django's {@code ALLOWED_HOSTS} rules); requests
+ *                             with any other {@code Host} get 400
+ * @param rateLimit            messages per second one socket may send on average; 0 turns the limit off
+ * @param rateBurst            messages one socket may send at once before the average applies
  */
 public record ChatConfig(
         int maxMessageChars,
@@ -32,18 +36,32 @@ public record ChatConfig(
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
         String redisPrefix,
-        StreamRetention retention) {
+        StreamRetention retention,
+        List<String> allowedHosts,
+        int rateLimit,
+        int rateBurst) {
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
     public static final int DEFAULT_SEND_QUEUE_FRAMES = 256;
     public static final String DEFAULT_REDIS_PREFIX = "chat:";
+    /** Django's default for {@code DEBUG} without {@code ALLOWED_HOSTS}: the loopback names only. */
+    public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
+    public static final int DEFAULT_RATE_LIMIT = 20;
+    public static final int DEFAULT_RATE_BURST = 40;
 
     public ChatConfig {
         requirePositive("CHAT_MAX_MESSAGE_CHARS", maxMessageChars);
         requirePositive("CHAT_MAX_FRAME_CHARS", maxFrameChars);
         requirePositive("CHAT_SEND_QUEUE_FRAMES", sendQueueFrames);
         allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
+        if (rateLimit < 0) {
+            throw new IllegalArgumentException("CHAT_RATE_LIMIT must be 0 (off) or positive, not " + rateLimit);
+        }
+        if (rateLimit > 0) {
+            requirePositive("CHAT_RATE_BURST", rateBurst);
+        }
     }
 
     public static ChatConfig defaults() {
@@ -55,16 +73,29 @@ public record ChatConfig(
                 intSetting(settings, "CHAT_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
                 intSetting(settings, "CHAT_MAX_FRAME_CHARS", DEFAULT_MAX_FRAME_CHARS),
                 intSetting(settings, "CHAT_SEND_QUEUE_FRAMES", DEFAULT_SEND_QUEUE_FRAMES),
-                settings.get("CHAT_ALLOWED_ORIGINS")
-                        .map(list -> Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList())
-                        .orElse(List.of()),
+                listSetting(settings, "CHAT_ALLOWED_ORIGINS").orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),
                 settings.get("CHAT_REDIS_PREFIX").orElse(DEFAULT_REDIS_PREFIX),
                 new StreamRetention(
                         intSetting(settings, "CHAT_HISTORY_SIZE", StreamRetention.DEFAULT_HISTORY_SIZE),
                         Duration.ofSeconds(intSetting(settings, "CHAT_HISTORY_TTL",
-                                (int) StreamRetention.DEFAULT_IDLE_TTL.toSeconds()))));
+                                (int) StreamRetention.DEFAULT_IDLE_TTL.toSeconds()))),
+                listSetting(settings, "CHAT_ALLOWED_HOSTS").orElse(DEFAULT_ALLOWED_HOSTS),
+                intSetting(settings, "CHAT_RATE_LIMIT", DEFAULT_RATE_LIMIT),
+                intSetting(settings, "CHAT_RATE_BURST", DEFAULT_RATE_BURST));
+    }
+
+    /** Whether {@link #rateLimit} applies at all. */
+    public boolean rateLimited() {
+        return rateLimit > 0;
+    }
+
+    /** A comma- or space-separated list; empty entries are dropped. */
+    private static Optional<List<String>> listSetting(Settings settings, String name) {
+        return settings.get(name)
+                .map(list -> Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList())
+                .filter(list -> !list.isEmpty());
     }
 
     private static int intSetting(Settings settings, String name, int fallback) {

@@ -1,6 +1,8 @@
 package org.chatrooms.socket;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.servlet.FilterChain;
@@ -9,6 +11,8 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.chatrooms.logging.LogText;
+import org.chatrooms.logging.ThrottledLog;
 
 /**
  * Guards the WebSocket handshake before the container upgrades it: a foreign {@code Origin} gets 403 and a bad
@@ -24,11 +28,14 @@ import jakarta.servlet.http.HttpServletResponse;
 public final class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+    /** Refusals are attacker-driven: one line a minute with a count, values cut to {@link LogText#MAX_CHARS}. */
+    private final ThrottledLog refusals = new ThrottledLog(LOG, Level.INFO, Duration.ofMinutes(1));
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!isWebSocketUpgrade(request)) {
+        // Every request a container may upgrade is checked, not only Tomcat's kind (see UpgradeRequests).
+        if (!UpgradeRequests.mayBeUpgraded(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -41,15 +48,11 @@ public final class HandshakeFilter extends HttpFilter {
         OriginPolicy policy = SocketHub.of(request.getServletContext()).originPolicy();
         String origin = request.getHeader("Origin");
         if (!policy.allows(origin, request.getHeader("Host"))) {
-            LOG.info(() -> "Refused WebSocket handshake from Origin " + origin + " to Host " + request.getHeader("Host"));
+            refusals.log(() -> "Refused WebSocket handshake from Origin " + LogText.quote(origin) + " to Host "
+                    + LogText.quote(request.getHeader("Host")) + " from " + request.getRemoteAddr());
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
         chain.doFilter(path.endsWith("/") ? TrailingSlash.stripped(request) : request, response);
-    }
-
-    private static boolean isWebSocketUpgrade(HttpServletRequest request) {
-        String upgrade = request.getHeader("Upgrade");
-        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 }

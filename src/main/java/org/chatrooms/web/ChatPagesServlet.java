@@ -32,6 +32,10 @@ public final class ChatPagesServlet extends HttpServlet {
             throws ServletException, IOException {
         String base = request.getContextPath() + "/chat/";
         String path = request.getPathInfo();
+        if (request.getUserPrincipal() != null) {
+            // The page carries the signed-in user's name: no shared cache may keep it, no browser store it.
+            response.setHeader("Cache-Control", "private, no-store");
+        }
         if (path == null) {
             response.sendRedirect(base);
         } else if (path.equals("/")) {

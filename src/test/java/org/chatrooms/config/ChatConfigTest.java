@@ -23,6 +23,38 @@ class ChatConfigTest {
         assertFalse(config.allowMissingOrigin());
         assertEquals(Optional.empty(), config.redisUrl());
         assertEquals("chat:", config.redisPrefix());
+        assertEquals(List.of("localhost", "127.0.0.1", "[::1]"), config.allowedHosts());
+        assertEquals(20, config.rateLimit());
+        assertEquals(40, config.rateBurst());
+        assertTrue(config.rateLimited());
+    }
+
+    @Test
+    void readsTheHardeningSettings() {
+        ChatConfig config = ChatConfig.from(Settings.of(Map.of(
+                "CHAT_ALLOWED_HOSTS", "chat.example.com, .example.net [::1]", "CHAT_RATE_LIMIT", "5",
+                "CHAT_RATE_BURST", "7")));
+        assertEquals(List.of("chat.example.com", ".example.net", "[::1]"), config.allowedHosts());
+        assertEquals(5, config.rateLimit());
+        assertEquals(7, config.rateBurst());
+    }
+
+    @Test
+    void aRateLimitOfZeroTurnsItOffAndThenTheBurstIsNotChecked() {
+        ChatConfig off = ChatConfig.from(Settings.of(Map.of("CHAT_RATE_LIMIT", "0", "CHAT_RATE_BURST", "0")));
+        assertFalse(off.rateLimited());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ChatConfig.from(Settings.of(Map.of("CHAT_RATE_BURST", "0"))));
+        assertTrue(e.getMessage().contains("CHAT_RATE_BURST"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ChatConfig.from(Settings.of(Map.of("CHAT_RATE_LIMIT", "-1"))));
+        assertTrue(e.getMessage().contains("CHAT_RATE_LIMIT"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyHostListMeansTheDefaultNotNothing() {
+        assertEquals(ChatConfig.DEFAULT_ALLOWED_HOSTS,
+                ChatConfig.from(Settings.of(Map.of("CHAT_ALLOWED_HOSTS", " , "))).allowedHosts());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 
 /**
@@ -51,6 +52,7 @@ public final class ChatServer implements AutoCloseable {
         tomcat.getEngine().setName("chat-" + base.getFileName());
         tomcat.getConnector().setProperty("address", address);
         tomcat.getConnector().setPort(port);
+        tomcat.getHost().getPipeline().addValve(quietErrorPages());
         Context context = tomcat.addWebapp(contextPath, war.toString());
         // As <Parameter> elements of a context.xml: unlike plain context parameters, which Tomcat re-reads from
         // web.xml on every start, these survive a reload (redeploy tests rely on that).
@@ -62,6 +64,18 @@ public final class ChatServer implements AutoCloseable {
         });
         tomcat.start();
         return new ChatServer(tomcat, context, contextPath);
+    }
+
+    /**
+     * Tomcat's own error pages (a malformed request, a path it refuses before any application) without the server's
+     * version and without stack traces: both help an attacker, neither a user. Added before the start, the host
+     * then adds no default one of its own; the application's error pages are unaffected.
+     */
+    static ErrorReportValve quietErrorPages() {
+        ErrorReportValve valve = new ErrorReportValve();
+        valve.setShowReport(false);
+        valve.setShowServerInfo(false);
+        return valve;
     }
 
     public static ChatServer start(Map<String, String> parameters) throws LifecycleException, IOException {

@@ -17,6 +17,7 @@ import org.chatrooms.testing.ChatCluster;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.Http;
 import org.chatrooms.testing.Nginx;
+import org.chatrooms.testing.RawHttp;
 import org.chatrooms.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,10 +49,12 @@ class LoadBalancerIT {
     private Jedis admin;
     /** The failover test's own balancer, in front of node two and the node that test stops. */
     private Nginx failoverNginx;
+    /** The rate limit test's own balancer: it uses up the handshake allowance of 127.0.0.1 there. */
+    private Nginx limitsNginx;
 
     @RegisterExtension
-    final TestExecutionExceptionHandler nginxLog =
-            Nginx.logTailOnFailure(() -> failoverNginx != null ? failoverNginx : nginx);
+    final TestExecutionExceptionHandler nginxLog = Nginx.logTailOnFailure(
+            () -> failoverNginx != null ? failoverNginx : limitsNginx != null ? limitsNginx : nginx);
 
     @BeforeAll
     void start() {
@@ -68,6 +71,10 @@ class LoadBalancerIT {
         if (failoverNginx != null) {
             failoverNginx.close();
             failoverNginx = null;
+        }
+        if (limitsNginx != null) {
+            limitsNginx.close();
+            limitsNginx = null;
         }
     }
 
@@ -124,6 +131,55 @@ class LoadBalancerIT {
                 assertEquals(bobSees, ann.nextChat());
             }
         }
+    }
+
+    /**
+     * Two lines against a foreign name: nginx's catch-all server closes the connection for names it does not serve
+     * (444), and for a name it serves but the nodes do not allow ({@code chat.example.com} is not in their default
+     * {@code CHAT_ALLOWED_HOSTS}) the node answers 400, so nginx passed the client's Host on.
+     */
+    @Test
+    void unknownHostNamesAreRefusedByNginxAndByTheNodesBehindIt() {
+        for (String request : List.of(RawHttp.get("/chat/", "evil.example"),
+                RawHttp.handshake("GET", "/ws/chat/hosts/", "evil.example", "websocket", "http://evil.example"))) {
+            RawHttp.Response response = RawHttp.send(nginx.port(), request);
+            assertTrue(response.closedWithoutAnswer(), "nginx closes at once (444), got " + response);
+        }
+        bothNodes(() -> {
+            RawHttp.Response page = RawHttp.send(nginx.port(), RawHttp.get("/chat/", "chat.example.com"));
+            assertEquals(400, page.status(), page.body());
+            assertTrue(page.body().contains("CHAT_ALLOWED_HOSTS"), page.body());
+        });
+        bothNodes(() -> assertEquals(400, RawHttp.send(nginx.port(), RawHttp.handshake("GET", "/ws/chat/hosts/",
+                "chat.example.com", "websocket", "http://chat.example.com")).status()));
+        bothNodes(() -> assertEquals(101, RawHttp.send(nginx.port(), RawHttp.handshake("GET", "/ws/chat/hosts/",
+                "localhost:" + nginx.port(), "websocket", "http://localhost:" + nginx.port())).status()));
+    }
+
+    /**
+     * The shipped handshake limit per address (10 a second, bursts of 40): a script that opens sockets as fast as it
+     * can gets 429 from nginx after the burst, before its handshakes reach a node. Refused handshakes (403) count
+     * too, so the test needs no open sockets. Its own nginx, so the other tests keep their allowance.
+     */
+    @Test
+    void handshakesBeyondTheBurstGet429FromNginx() {
+        limitsNginx = Nginx.inFrontOf(one, two);
+        int accepted = 0;
+        int limited = 0;
+        for (int i = 0; i < 100; i++) {
+            int status = RawHttp.send(limitsNginx.port(), RawHttp.handshake("GET", "/ws/chat/limits/",
+                    "127.0.0.1:" + limitsNginx.port(), "websocket", "http://evil.example")).status();
+            if (status == 403) {
+                accepted++;
+            } else if (status == 429) {
+                limited++;
+            } else {
+                throw new AssertionError("handshake " + i + " got " + status);
+            }
+        }
+        assertTrue(accepted >= 40, accepted + " reached a node: the burst of 40 is let through");
+        assertTrue(limited > 0 && accepted < 100, limited + " got 429");
+        assertEquals(200, Http.status(limitsNginx.httpBase().resolve("chat/")), "pages are not limited");
     }
 
     /**

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
+import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.RecordingListener;
 import org.chatrooms.testing.RelayThreadCheck;
 import org.chatrooms.testing.Stages;
@@ -33,12 +37,23 @@ public abstract class RelayContractTest {
     protected Relay relay;
     protected RecordingListener received;
 
-    /** A new, not yet started relay; each test gets its own and closes it. */
-    protected abstract Relay newRelay();
+    /** History size of the relays in these tests. */
+    protected static final int HISTORY = 5;
+
+    /** A new, not yet started relay keeping {@code retention}; each test gets its own and closes it. */
+    protected abstract Relay newRelay(StreamRetention retention);
 
     @BeforeEach
     void startRelay() {
-        relay = newRelay();
+        relay = newRelay(new StreamRetention(HISTORY, Duration.ofMinutes(5)));
+        received = new RecordingListener();
+        relay.start(received);
+    }
+
+    /** Replaces this test's relay with one keeping {@code retention}. */
+    protected void restartWith(StreamRetention retention) {
+        relay.close();
+        relay = newRelay(retention);
         received = new RecordingListener();
         relay.start(received);
     }
@@ -163,6 +178,157 @@ public abstract class RelayContractTest {
         RoomName room = joined(freshRoom());
         relay.close();
         assertUnavailable(relay.publish(new ChatPost(room, "ann", "too late")));
+    }
+
+    // ---- streams: positions and history ----
+
+    @Test
+    void aRoomsMessagesShareOneEpochAndTheStageReportsThePosition() {
+        RoomName room = joined(freshRoom());
+        ChatMessage first = Stages.await(relay.publish(new ChatPost(room, "ann", "a")));
+        ChatMessage second = Stages.await(relay.publish(new ChatPost(room, "ann", "b")));
+        assertEquals(first.epoch(), second.epoch());
+        assertEquals(new StreamPosition(first.epoch(), 2), second.position());
+        assertEquals(List.of(first, second), received.take(2));
+    }
+
+    @Test
+    void anEmptyRoomHasAnEpochAndNothingHeld() {
+        RoomName room = joined(freshRoom());
+        History history = Stages.await(relay.history(room, HistoryFilter.latest(HISTORY)));
+        assertEquals(0, history.top().id());
+        assertEquals(List.of(), history.messages());
+        assertTrue(history.complete());
+        ChatMessage first = Stages.await(relay.publish(new ChatPost(room, "ann", "first")));
+        assertEquals(history.top().epoch(), first.epoch(), "the epoch read before the first message is its epoch");
+    }
+
+    @Test
+    void theLatestMessagesComeOldestFirstUpToTheHistorySize() {
+        RoomName room = joined(freshRoom());
+        List<ChatMessage> sent = publish(room, 8);
+        History history = Stages.await(relay.history(room, HistoryFilter.latest(HISTORY)));
+        assertEquals(sent.subList(3, 8), history.messages());
+        assertEquals(sent.get(7).position(), history.top());
+        assertTrue(history.complete());
+        assertEquals(sent.subList(6, 8), Stages.await(relay.history(room, HistoryFilter.latest(2))).messages());
+        History none = Stages.await(relay.history(room, HistoryFilter.latest(0)));
+        assertEquals(List.of(), none.messages());
+        assertEquals(sent.get(7).position(), none.top());
+    }
+
+    @Test
+    void resumingAfterAPositionGivesExactlyTheMessagesAfterIt() {
+        RoomName room = joined(freshRoom());
+        List<ChatMessage> sent = publish(room, 7);
+        History after = Stages.await(relay.history(room, HistoryFilter.after(sent.get(3).position(), HISTORY)));
+        assertEquals(sent.subList(4, 7), after.messages());
+        assertTrue(after.complete());
+        History atTop = Stages.await(relay.history(room, HistoryFilter.after(sent.get(6).position(), HISTORY)));
+        assertEquals(List.of(), atTop.messages());
+        assertTrue(atTop.complete(), "nothing missed");
+        HistoryFilter idOnly = new HistoryFilter(Optional.empty(), Optional.of(5L), HISTORY);
+        assertEquals(sent.subList(5, 7), Stages.await(relay.history(room, idOnly)).messages(),
+                "an id without an epoch means the current epoch");
+    }
+
+    @Test
+    void aPositionOlderThanTheHistoryIsIncompleteAndGetsWhatIsHeld() {
+        RoomName room = joined(freshRoom());
+        List<ChatMessage> sent = publish(room, 9);
+        History history = Stages.await(relay.history(room, HistoryFilter.after(sent.get(1).position(), HISTORY)));
+        assertFalse(history.complete(), "messages 3 and 4 are no longer held");
+        assertEquals(sent.subList(4, 9), history.messages());
+        History justHeld = Stages.await(relay.history(room, HistoryFilter.after(sent.get(3).position(), HISTORY)));
+        assertTrue(justHeld.complete(), "message 5 is the oldest held, and the first one missed");
+        assertEquals(sent.subList(4, 9), justHeld.messages());
+    }
+
+    @Test
+    void aPositionOfAnotherEpochOrBeyondTheTopIsIncomplete() {
+        RoomName room = joined(freshRoom());
+        List<ChatMessage> sent = publish(room, 3);
+        History otherEpoch = Stages.await(relay.history(room,
+                HistoryFilter.after(new StreamPosition("another", 2), HISTORY)));
+        assertFalse(otherEpoch.complete());
+        assertEquals(sent, otherEpoch.messages(), "what is held, for the reader to start over");
+        History beyond = Stages.await(relay.history(room,
+                HistoryFilter.after(new StreamPosition(sent.get(0).epoch(), 9), HISTORY)));
+        assertFalse(beyond.complete(), "an id the stream never reached: the stream went back in time");
+    }
+
+    @Test
+    void withHistoryOffResumingIsCompleteOnlyAtTheTop() {
+        restartWith(new StreamRetention(0, Duration.ofMinutes(5)));
+        RoomName room = joined(freshRoom());
+        List<ChatMessage> sent = publish(room, 3);
+        History behind = Stages.await(relay.history(room, HistoryFilter.after(sent.get(1).position(), 10)));
+        assertFalse(behind.complete());
+        assertEquals(List.of(), behind.messages());
+        assertEquals(sent.get(2).position(), behind.top());
+        assertTrue(Stages.await(relay.history(room, HistoryFilter.after(sent.get(2).position(), 10))).complete());
+    }
+
+    @Test
+    void aStreamIdleForItsTimeToLiveStartsANewEpoch() {
+        Duration ttl = Duration.ofMillis(300);
+        restartWith(new StreamRetention(HISTORY, ttl));
+        RoomName room = joined(freshRoom());
+        ChatMessage old = Stages.await(relay.publish(new ChatPost(room, "ann", "old")));
+        History expired = Eventually.value("the stream expired", Stages.WAIT,
+                () -> Stages.await(relay.history(room, HistoryFilter.latest(HISTORY))),
+                history -> !history.top().epoch().equals(old.epoch()));
+        assertEquals(0, expired.top().id());
+        assertEquals(List.of(), expired.messages(), "the history went with the counter");
+        ChatMessage next = Stages.await(relay.publish(new ChatPost(room, "ann", "new")));
+        assertEquals(new StreamPosition(expired.top().epoch(), 1), next.position());
+    }
+
+    /**
+     * The race a joining socket depends on: a history read concurrent with publishing sees a consistent stream,
+     * every time: its messages end at its top without holes, and what was delivered is already held.
+     */
+    @Test
+    void historyReadsDuringPublishingAreAlwaysConsistent() throws Exception {
+        RoomName room = joined(freshRoom());
+        int messages = 400;
+        ExecutorService publisher = Executors.newSingleThreadExecutor();
+        try {
+            var done = publisher.submit(() -> {
+                for (int i = 0; i < messages; i++) {
+                    Stages.await(relay.publish(new ChatPost(room, "ann", "m" + i)));
+                }
+            });
+            long lastTop = 0;
+            int reads = 0;
+            while (!done.isDone() || reads < 300) {
+                History history = Stages.await(relay.history(room, HistoryFilter.latest(HISTORY)));
+                long top = history.top().id();
+                assertTrue(top >= lastTop, "the top never goes back");
+                List<ChatMessage> held = history.messages();
+                assertEquals(Math.min(top, HISTORY), held.size(), "held at top " + top);
+                for (int i = 0; i < held.size(); i++) {
+                    assertEquals(top - held.size() + 1 + i, held.get(i).id(), "no hole at top " + top);
+                }
+                lastTop = top;
+                reads++;
+            }
+            done.get();
+        } finally {
+            publisher.shutdown();
+        }
+        List<ChatMessage> delivered = received.take(messages);
+        History last = Stages.await(relay.history(room, HistoryFilter.latest(HISTORY)));
+        assertEquals(delivered.subList(messages - HISTORY, messages), last.messages());
+    }
+
+    private List<ChatMessage> publish(RoomName room, int count) {
+        List<ChatMessage> sent = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            sent.add(Stages.await(relay.publish(new ChatPost(room, "ann", "m" + i))));
+        }
+        received.take(count);
+        return sent;
     }
 
     // ---- helpers ----

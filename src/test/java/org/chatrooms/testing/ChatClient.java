@@ -31,6 +31,8 @@ public final class ChatClient implements AutoCloseable {
 
     private final WebSocket socket;
     private final Listener listener;
+    /** What the server sent on joining, before live traffic: history messages and gap notices. */
+    private final List<JsonObject> start = new ArrayList<>();
 
     private ChatClient(WebSocket socket, Listener listener) {
         this.socket = socket;
@@ -40,6 +42,17 @@ public final class ChatClient implements AutoCloseable {
     /** Connects to {@code <wsBase>ws/chat/<room>/} with a same-host Origin, as a browser on the page would. */
     public static ChatClient join(URI wsBase, String room) {
         return connect(wsBase.resolve("ws/chat/" + encode(room) + "/"), "http://" + wsBase.getAuthority());
+    }
+
+    /** Like {@link #join(URI, String)}, resuming after {@code since} in {@code epoch} (null: the current one). */
+    public static ChatClient resume(URI wsBase, String room, long since, String epoch) {
+        String query = "?since=" + since + (epoch == null ? "" : "&epoch=" + epoch);
+        return connect(wsBase.resolve("ws/chat/" + encode(room) + "/" + query), "http://" + wsBase.getAuthority());
+    }
+
+    /** Resumes after the position of {@code lastSeen}, a {@code chat.message} frame. */
+    public static ChatClient resume(URI wsBase, String room, JsonObject lastSeen) {
+        return resume(wsBase, room, lastSeen.getJsonNumber("id").longValue(), lastSeen.getString("epoch"));
     }
 
     /**
@@ -88,7 +101,11 @@ public final class ChatClient implements AutoCloseable {
         return java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The join round trip (see {@link #connect}); frames that arrive before its answer stay queued, in order. */
+    /**
+     * The join round trip (see {@link #connect}). What the server sent on joining (history messages and gap
+     * notices, which it queues before anything live) goes to {@link #start()}; live frames that arrive before
+     * the round trip's answer stay queued, in order.
+     */
     private void awaitJoined() {
         sendRaw("{}");
         List<String> before = new ArrayList<>();
@@ -97,10 +114,32 @@ public final class ChatClient implements AutoCloseable {
             if (frame.contains("\"missing_message\"")) {
                 break;
             }
-            before.add(frame);
+            JsonObject parsed = parse(frame);
+            if (before.isEmpty() && (parsed.getBoolean("history", false) || "gap".equals(parsed.getString("type", "")))) {
+                start.add(parsed);
+            } else {
+                before.add(frame);
+            }
         }
         for (int i = before.size() - 1; i >= 0; i--) {
             listener.frames.addFirst(before.get(i));
+        }
+    }
+
+    /** The frames the server sent on joining: the room's history ({@code "history": true}) and gap notices. */
+    public List<JsonObject> start() {
+        return List.copyOf(start);
+    }
+
+    /** The texts of the history messages this client was sent on joining, oldest first. */
+    public List<String> historyTexts() {
+        return start.stream().filter(frame -> frame.getBoolean("history", false))
+                .map(frame -> frame.getString("message")).toList();
+    }
+
+    private static JsonObject parse(String frame) {
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
         }
     }
 
@@ -121,9 +160,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** The next frame, parsed; fails after {@link #TIMEOUT}. */
     public JsonObject next() {
-        try (var reader = Json.createReader(new StringReader(nextFrame()))) {
-            return reader.readObject();
-        }
+        return parse(nextFrame());
     }
 
     private String nextFrame() {

@@ -38,7 +38,7 @@ public final class ChatCluster implements AutoCloseable {
 
     /** The Redis channel of a room, as the nodes of this cluster name it. */
     public String channel(String room) {
-        return prefix + "room:" + room;
+        return prefix + "room:{" + room + "}";
     }
 
     /**

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * A real nginx in front of chat nodes, running the shipped {@code deploy/nginx/chat.conf} with only its upstream
- * servers and its listen address replaced: the nodes' ports, and a free port of 127.0.0.1. Everything nginx writes
+ * servers, its listen addresses and its server names changed: the nodes' ports, a free port of 127.0.0.1 for every
+ * server block, and {@value #TEST_SERVER_NAMES} added to the chat server's names (so the example name,
+ * {@code chat.example.com}, still reaches the nodes, and any other name the catch-all server). Everything nginx writes
  * (configuration, pid file, logs, temp files) stays under {@code target/nginx/<id>/}, its prefix.
  *
  * <p>The binary is {@code $NGINX}, else {@code /usr/sbin/nginx} (Debian's package {@code nginx}, which
@@ -37,7 +39,12 @@ public final class Nginx implements AutoCloseable {
     /** {@code server <address> <parameters>;} in the upstream block: indentation and parameters are kept. */
     private static final Pattern UPSTREAM_SERVER =
             Pattern.compile("^(\\s*)server\\s+\\S+((?:\\s+[^\\s;]+)*)\\s*;\\s*$");
-    private static final Pattern LISTEN = Pattern.compile("^(\\s*)listen\\s+[^;]+;\\s*$");
+    /** {@code listen <address> <parameters>;}: the address is replaced, parameters such as default_server kept. */
+    private static final Pattern LISTEN = Pattern.compile("^(\\s*)listen\\s+\\S+?((?:\\s+[^\\s;]+)*)\\s*;\\s*$");
+    /** {@code server_name <names>;} of a server that serves the chat (not the catch-all {@code _}). */
+    private static final Pattern SERVER_NAME = Pattern.compile("^(\\s*)server_name\\s+([^;_]+);\\s*$");
+    /** The names tests reach nginx by, added to the chat server's own (the example name stays). */
+    public static final String TEST_SERVER_NAMES = "127.0.0.1 localhost";
 
     private final Process process;
     private final int port;
@@ -202,8 +209,9 @@ public final class Nginx implements AutoCloseable {
 
     /**
      * The shipped configuration with the example servers of its {@code upstream} block replaced by
-     * {@code upstreams} (each keeping the first example's parameters, {@code max_fails} and so on) and its
-     * {@code listen} address by {@code 127.0.0.1:<port>}. Fails if the file no longer has that shape, rather than
+     * {@code upstreams} (each keeping the first example's parameters, {@code max_fails} and so on), the address
+     * of every {@code listen} by {@code 127.0.0.1:<port>} (its parameters kept), and the test names added to
+     * every {@code server_name} but the catch-all. Fails if the file no longer has that shape, rather than
      * testing something else.
      */
     static String template(String shipped, List<String> upstreams, int port) {
@@ -220,6 +228,7 @@ public final class Nginx implements AutoCloseable {
             }
             Matcher server = UPSTREAM_SERVER.matcher(line);
             Matcher listen = LISTEN.matcher(line);
+            Matcher serverName = SERVER_NAME.matcher(line);
             if (inUpstream && server.matches()) {
                 if (servers++ == 0) {
                     for (String upstream : upstreams) {
@@ -228,9 +237,12 @@ public final class Nginx implements AutoCloseable {
                     }
                 }
             } else if (!inUpstream && listen.matches()) {
-                if (listens++ == 0) {
-                    out.append(listen.group(1)).append("listen 127.0.0.1:").append(port).append(";\n");
-                }
+                listens++;
+                out.append(listen.group(1)).append("listen 127.0.0.1:").append(port).append(listen.group(2))
+                        .append(";\n");
+            } else if (!inUpstream && serverName.matches()) {
+                out.append(serverName.group(1)).append("server_name ").append(serverName.group(2).strip()).append(' ')
+                        .append(TEST_SERVER_NAMES).append(";\n");
             } else {
                 out.append(line).append('\n');
             }

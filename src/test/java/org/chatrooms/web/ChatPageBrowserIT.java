@@ -179,6 +179,48 @@ class ChatPageBrowserIT {
         screenshot(bob, "bob");
     }
 
+    /**
+     * Names and messages in other scripts read in their own direction, and none of them, not even one with a
+     * right-to-left override (U+202E) that it never closes, can reorder what is around it: each is bidi-isolated.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void messagesAndNamesKeepTheirOwnDirectionAndCannotReorderThePage() {
+        RoomPage a = RoomPage.open(alice, server.httpBase(), "bidi");
+        String hebrew = "שלום לכולם";
+        String override = "\u202Eevil override, never closed";
+        try (ChatClient sarah = ChatClient.join(server.wsBase(), "bidi")) {
+            sarah.sendRaw("{\"message\":\"" + hebrew + "\",\"user\":\"שרה\"}");
+            sarah.sendRaw("{\"message\":\"" + override + "\",\"user\":\"Mallory\"}");
+            a.awaitText(override);
+        }
+        a.say("after the override");
+        a.awaitText("after the override");
+        screenshot(alice, "bidi");
+
+        List<Map<String, Object>> items = (List<Map<String, Object>>) alice.script(
+                "return Array.from(document.querySelectorAll('#chat-log li.message')).map(li => {"
+                        + "const user = li.querySelector('.user'), text = li.querySelector('.text'),"
+                        + " time = li.querySelector('time');"
+                        + "return {text: text.textContent, user: user.textContent,"
+                        + " textBidi: getComputedStyle(text).unicodeBidi, userBidi: getComputedStyle(user).unicodeBidi,"
+                        + " textDir: getComputedStyle(text).direction, userDir: getComputedStyle(user).direction,"
+                        + " top: li.getBoundingClientRect().top,"
+                        + " userBeforeTime: user.getBoundingClientRect().right <= time.getBoundingClientRect().left};})");
+        assertEquals(List.of(hebrew, override, "after the override"), items.stream().map(i -> i.get("text")).toList(),
+                "the texts as sent, in the order sent");
+        for (Map<String, Object> item : items) {
+            assertTrue(List.of("isolate", "plaintext").contains(item.get("textBidi")), item.toString());
+            assertEquals("isolate", item.get("userBidi"), item.toString());
+            assertEquals(Boolean.TRUE, item.get("userBeforeTime"), "name, then time, left to right: " + item);
+        }
+        assertEquals("rtl", items.get(0).get("textDir"), "Hebrew reads right to left");
+        assertEquals("rtl", items.get(0).get("userDir"), "so does a Hebrew name");
+        assertEquals("ltr", items.get(2).get("textDir"), "the override did not leak into the next message");
+        assertTrue(((Number) items.get(1).get("top")).doubleValue() < ((Number) items.get(2).get("top")).doubleValue(),
+                "the next message is still below");
+    }
+
     @Test
     void markupInARoomPathIsInert() {
         for (String path : List.of("chat/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/", "chat/%3Csvg%20onload%3Dalert(1)%3E",

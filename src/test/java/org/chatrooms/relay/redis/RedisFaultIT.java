@@ -1,6 +1,7 @@
 package org.chatrooms.relay.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -53,7 +54,7 @@ class RedisFaultIT {
             cluster.awaitSubscribers("2330", 2);
             ann.say("before");
             assertEquals("before", bob.nextChat().getString("message"));
-            long lastId = ann.nextChat().getInt("id");
+            JsonObject last = ann.nextChat();
 
             redis.kill();
             for (ChatServer node : List.of(one, two)) {
@@ -83,10 +84,15 @@ class RedisFaultIT {
             for (Conversation side : List.of(annSide, bobSide)) {
                 assertTrue(side.texts.containsAll(List.of(annBack, bobBack, "final")), side.texts.toString());
                 assertEquals(side.texts.size(), new HashSet<>(side.texts).size(), "nothing twice: " + side.texts);
-                long previous = lastId;
-                for (long id : side.ids) {
-                    assertTrue(id > previous, "ids keep increasing across the restart: " + side.ids);
-                    previous = id;
+                // Redis lost the room's stream: the room goes on in a new epoch, and the sockets were told.
+                assertTrue(side.gaps > 0, "a gap notice: messages of the outage may be lost");
+                String epoch = side.epochs.get(0);
+                assertNotEquals(last.getString("epoch"), epoch, "a new epoch after the restart");
+                long previous = 0;
+                for (int i = 0; i < side.ids.size(); i++) {
+                    assertEquals(epoch, side.epochs.get(i), "one epoch since the restart");
+                    assertTrue(side.ids.get(i) > previous, "ids increase within the epoch: " + side.ids);
+                    previous = side.ids.get(i);
                 }
             }
             assertEquals(annSide.texts, bobSide.texts, "both users see one conversation");
@@ -172,6 +178,8 @@ class RedisFaultIT {
         final ChatClient client;
         final List<String> texts = new ArrayList<>();
         final List<Long> ids = new ArrayList<>();
+        final List<String> epochs = new ArrayList<>();
+        int gaps;
         private final Set<String> sent = new HashSet<>();
         private int attempt;
 
@@ -191,6 +199,10 @@ class RedisFaultIT {
                 client.say(attemptText);
                 while (true) {
                     JsonObject frame = client.next();
+                    if (frame.getString("type").equals("gap")) {
+                        gaps++;
+                        continue;
+                    }
                     if (frame.getString("type").equals("error")) {
                         assertNotDelivered(frame);
                         return false;
@@ -207,7 +219,11 @@ class RedisFaultIT {
 
         void readUntil(String text) {
             while (true) {
-                JsonObject frame = client.nextChat();
+                JsonObject frame = client.next();
+                if (frame.getString("type").equals("gap")) {
+                    gaps++;
+                    continue;
+                }
                 record(frame);
                 if (frame.getString("message").equals(text)) {
                     return;
@@ -218,6 +234,7 @@ class RedisFaultIT {
         private void record(JsonObject frame) {
             texts.add(frame.getString("message"));
             ids.add((long) frame.getInt("id"));
+            epochs.add(frame.getString("epoch"));
         }
     }
 }

@@ -28,8 +28,7 @@ class RedisRelayTest extends RelayContractTest {
     }
 
     @Override
-    protected Relay newRelay() {
-        return new RedisRelay(RedisRelayConfig.parse(redis.url(), "test-" + UUID.randomUUID() + ":"),
-                StreamRetention.DEFAULT);
+    protected Relay newRelay(StreamRetention retention) {
+        return new RedisRelay(RedisRelayConfig.parse(redis.url(), "test-" + UUID.randomUUID() + ":"), retention);
     }
 }
