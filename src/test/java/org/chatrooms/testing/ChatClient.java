@@ -73,6 +73,14 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects without the join round trip: returns as soon as the 101 arrived, as a browser's {@code open} event
+     * fires. What the server guarantees from that moment on is what the join-gap test checks.
+     */
+    public static ChatClient connectUpgraded(URI uri, String origin) {
+        return await(connectAsync(uri, origin), "handshake with " + uri);
+    }
+
     public static CompletableFuture<ChatClient> connectAsync(URI uri, String origin) {
         Listener listener = new Listener();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
@@ -193,6 +201,29 @@ public final class ChatClient implements AutoCloseable {
             throw new AssertionError("Expected a chat message, got " + frame);
         }
         return frame;
+    }
+
+    /**
+     * Waits up to {@code timeout} for a chat message (live or from the history) with this text, dropping the
+     * frames before it; false when none came.
+     */
+    public boolean awaitChat(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                String frame = listener.frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (frame == null) {
+                    return false;
+                }
+                JsonObject parsed = parse(frame);
+                if ("chat.message".equals(parsed.getString("type", null)) && text.equals(parsed.getString("message"))) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Frames already received and not yet taken, without waiting. */
