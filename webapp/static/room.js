@@ -42,12 +42,23 @@
   let retryTimer = null;
   let stableTimer = null;
   /**
-   * What this window sent and the server has not echoed yet, oldest first: {text, user, item, state} with
-   * state 'queued' (waiting for a connection) or 'sent' (written to the socket). The echo is the
-   * acknowledgement; an entry still 'sent' when the socket drops is sent again after reconnecting, so a message
-   * may (rarely) arrive twice but is never silently lost.
+   * What this window sent and the server has not echoed yet, oldest first: {text, cid, item, state} with
+   * state 'queued' (waiting for a connection) or 'sent' (written to the socket). Each entry has its own client
+   * id (cid), which the server copies into the echo and into any error about that message: the acknowledgement
+   * is exact. An entry still 'sent' when the socket drops is acknowledged by its echo if that comes with the
+   * missed messages after reconnecting, and otherwise sent again, so a message is never silently lost (and if
+   * it went out twice, this window shows it once).
    */
   const outbox = [];
+  /**
+   * The room's stream position of the last message shown, {epoch, id}; the socket resumes after it on every
+   * reconnect (?since=&epoch=), so messages sent while it was away arrive, and frames at or before it are
+   * already shown and dropped.
+   */
+  let position = null;
+  /** Client ids of messages shown, so a message sent twice (see outbox) shows once. */
+  const shownCids = new Set();
+  let cidCounter = 0;
 
   // ---- names ----
 
@@ -87,13 +98,22 @@
 
   function saveOutbox() {
     session(function (store) {
-      const texts = outbox.map(function (entry) { return entry.text; });
-      if (texts.length) {
-        store.setItem(OUTBOX_KEY, JSON.stringify(texts));
+      const entries = outbox.map(function (entry) { return { text: entry.text, cid: entry.cid }; });
+      if (entries.length) {
+        store.setItem(OUTBOX_KEY, JSON.stringify(entries));
       } else {
         store.removeItem(OUTBOX_KEY);
       }
     });
+  }
+
+  /** A client id unique to this tab: random part, then a counter. */
+  function newCid() {
+    const random = (window.crypto && window.crypto.getRandomValues)
+      ? Array.from(window.crypto.getRandomValues(new Uint32Array(2)), function (n) { return n.toString(36); }).join('')
+      : Math.random().toString(36).slice(2);
+    cidCounter++;
+    return 'p' + random + '-' + cidCounter;
   }
 
   function saveDraft() {
@@ -220,17 +240,46 @@
     if (data.type === 'error') {
       rejected(data);
     } else if (data.type === 'chat.message' || (data.type === undefined && 'message' in data)) {
+      if (isShown(data)) {
+        return;
+      }
       const own = acknowledge(data);
-      append(messageItem(data, own), own);
+      const item = messageItem(data, own);
+      if (data.history) {
+        item.classList.add('history');
+      }
+      append(item, own);
+    } else if (data.type === 'gap') {
+      append(noticeItem(Chat.text('gap'), 'gap'), false);
     } else if (typeof data.message === 'string') {
       append(noticeItem(data.message, 'notice'), false);
     }
   }
 
+  /**
+   * Whether this message is on screen already (a history frame overlapping what was shown before a reconnect,
+   * or a second copy of a message this window sent twice); otherwise it becomes the last position shown.
+   */
+  function isShown(data) {
+    if (typeof data.id === 'number' && typeof data.epoch === 'string') {
+      if (position !== null && position.epoch === data.epoch && data.id <= position.id) {
+        return true;
+      }
+      position = { epoch: data.epoch, id: data.id };
+    }
+    if (typeof data.cid === 'string') {
+      if (shownCids.has(data.cid)) {
+        return true;
+      }
+      shownCids.add(data.cid);
+    }
+    return false;
+  }
+
   /** True when the message is the echo of one this window sent; that entry leaves the outbox. */
   function acknowledge(data) {
-    const index = outbox.findIndex(function (entry) {
-      return entry.state === 'sent' && entry.text === data.message && entry.user === data.user;
+    const index = typeof data.cid !== 'string' ? -1 : outbox.findIndex(function (entry) {
+      return entry.cid === data.cid;
     });
     if (index < 0) {
       return false;
@@ -242,8 +291,8 @@
   }
 
   /**
-   * An error frame. The server answers a refused message at once, in order, so it belongs to the oldest message
-   * on the wire: that one is marked as not sent and its text handed back to the composer to fix.
+   * An error frame. One about a message names it by its cid: that one is marked as not sent and its text handed
+   * back to the composer to fix. Others (the chat is unavailable, a bad position) are shown as notices.
    */
   function rejected(data) {
     const reason = String(data.message || data.code || '');
@@ -251,8 +300,8 @@
       nameError.hidden = false;
       nameError.textContent = reason;
     }
-    const index = data.code === 'relay_unavailable' ? -1
-      : outbox.findIndex(function (entry) { return entry.state === 'sent'; });
+    const index = typeof data.cid !== 'string' ? -1
+      : outbox.findIndex(function (entry) { return entry.cid === data.cid; });
     if (index < 0) {
       append(noticeItem(Chat.text('error', reason), 'error'), false);
       return;
@@ -286,7 +335,7 @@
       hint.classList.add('field-error');
       return;
     }
-    const entry = { text: body, state: 'queued', user: null, item: null };
+    const entry = { text: body, cid: newCid(), state: 'queued', item: null };
     entry.item = pendingItem(entry);
     outbox.push(entry);
     input.value = '';
@@ -308,11 +357,10 @@
       if (entry.state !== 'queued') {
         return;
       }
-      const frame = { message: entry.text };
+      const frame = { message: entry.text, cid: entry.cid };
       if (frameUser) {
         frame.user = frameUser; // optional member; without it the server says "anonymous"
       }
-      entry.user = ownName();
       socket.send(JSON.stringify(frame));
       entry.state = 'sent';
       showState(entry);
@@ -343,7 +391,12 @@
     if (socket !== null) {
       return;
     }
-    const ws = new WebSocket(socketUrl.href);
+    const url = new URL(socketUrl.href);
+    if (position !== null) {
+      url.searchParams.set('since', String(position.id));
+      url.searchParams.set('epoch', position.epoch);
+    }
+    const ws = new WebSocket(url.href);
     socket = ws;
     setStatus(retries === 0 ? 'connecting' : 'reconnecting');
     ws.addEventListener('open', function () {
@@ -419,8 +472,11 @@
 
   session(function (store) {
     input.value = store.getItem(DRAFT_KEY) || '';
-    JSON.parse(store.getItem(OUTBOX_KEY) || '[]').forEach(function (text) {
-      const entry = { text: String(text), state: 'queued', user: null, item: null };
+    JSON.parse(store.getItem(OUTBOX_KEY) || '[]').forEach(function (saved) {
+      // Kept as {text, cid}; a plain string is what an older version of this page kept.
+      const text = typeof saved === 'string' ? saved : String(saved.text);
+      const cid = typeof saved === 'object' && saved !== null && typeof saved.cid === 'string' ? saved.cid : newCid();
+      const entry = { text: text, cid: cid, state: 'queued', item: null };
       entry.item = pendingItem(entry);
       showState(entry);
       outbox.push(entry);
