@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +40,8 @@ import org.chatrooms.room.RoomName;
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    /** Whether a socket opened without being admitted during its handshake; said once per deployment. */
+    private static final AtomicBoolean ADMISSION_MISSED = new AtomicBoolean();
 
     private final SocketHub hub;
     private final FrameAssembler frames;
@@ -67,7 +70,10 @@ public class ChatEndpoint {
         }
         if (admitted == null || !admitted.room().equals(room.get())) {
             // The container skipped modifyHandshake, or read the path differently: join now, later than promised.
-            LOG.fine(() -> "Socket " + session.getId() + " was not admitted during its handshake; joining now");
+            if (ADMISSION_MISSED.compareAndSet(false, true)) {
+                LOG.warning("This server did not hand the handshake's user properties to the session: sockets "
+                        + "join their room only after the 101, and may miss a message sent at that moment");
+            }
             if (admitted != null) {
                 hub.leave(admitted);
             }

@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import jakarta.json.JsonObject;
 
 import org.chatrooms.testing.ChatClient;
+import org.chatrooms.testing.JoinGap;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.Http;
 import org.junit.jupiter.api.AfterAll;
@@ -157,6 +158,35 @@ abstract class StandaloneServerContract {
             bob.say("hi ann");
             assertEquals("hi ann", bob.nextChat().getString("message"));
             assertEquals("hi ann", ann.nextChat().getString("message"));
+        }
+    }
+
+    /**
+     * The join gap on this container: a message sent the moment a client saw its 101 reaches it, 300 times in 300
+     * ({@link JoinGap}); the socket joined its room in {@code modifyHandshake}, and the container handed it to
+     * {@code @OnOpen} through the session's user properties (otherwise the endpoint says so in the log).
+     */
+    @Test
+    void aMessageSentRightAfterTheHandshakeAlwaysArrives() {
+        int missed = JoinGap.misses(server.wsBase(""), server.wsBase(""), "join_gap", 300);
+        LOG.info(() -> server.name() + ": join gap missed " + missed + " of 300");
+        assertEquals(0, missed, "rounds in which the new socket missed the message sent after its 101");
+        assertFalse(server.logContains("did not hand the handshake's user properties"), server.logTail());
+    }
+
+    @Test
+    void aLateJoinerGetsTheRecentHistoryAndAResumerWhatItMissed() {
+        try (ChatClient ann = ChatClient.connect(ws("", "ws/chat/history_1/"), sameOrigin())) {
+            ann.say("first");
+            JsonObject first = ann.nextChat();
+            ann.say("second");
+            ann.nextChat();
+            try (ChatClient bob = ChatClient.connect(ws("", "ws/chat/history_1/"), sameOrigin())) {
+                assertEquals(List.of("first", "second"), bob.historyTexts());
+            }
+            try (ChatClient carol = ChatClient.resume(server.wsBase(""), "history_1", first)) {
+                assertEquals(List.of("second"), carol.historyTexts());
+            }
         }
     }
 
