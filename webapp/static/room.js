@@ -45,9 +45,8 @@
    * What this window sent and the server has not echoed yet, oldest first: {text, cid, item, state} with
    * state 'queued' (waiting for a connection) or 'sent' (written to the socket). Each entry has its own client
    * id (cid), which the server copies into the echo and into any error about that message: the acknowledgement
-   * is exact. An entry still 'sent' when the socket drops is acknowledged by its echo if that comes with the
-   * missed messages after reconnecting, and otherwise sent again, so a message is never silently lost (and if
-   * it went out twice, this window shows it once).
+   * is exact. An entry still 'sent' when the socket drops is sent again after reconnecting, so a message is
+   * never silently lost; should both copies reach the room, this window shows it once (same cid).
    */
   const outbox = [];
   /**
