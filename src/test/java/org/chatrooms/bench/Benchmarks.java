@@ -44,6 +44,7 @@ public final class Benchmarks {
         BenchReport report = new BenchReport(Machine.describe(ProcessCpu.ticksPerSecond()), settings.quick());
         List<String> nodeJvm = nodeJvmOptions();
         System.out.println("Benchmark on " + report.machine().summary() + (settings.quick() ? " [quick]" : ""));
+        report.note("load average at start: " + loadAverage());
         try (LoadClients tool = new LoadClients(TOOL_THREADS)) {
             Scenarios scenarios = new Scenarios(tool, settings, report, System.out);
             try {
@@ -80,6 +81,7 @@ public final class Benchmarks {
                 report.connections().put("errors between steps", tool.betweenSteps().errors());
             }
         } finally {
+            report.note("load average at end: " + loadAverage());
             Path output = settings.output();
             TableReport.print(report, System.out);
             JsonReport.write(report, output.resolve("bench.json"));
@@ -107,6 +109,16 @@ public final class Benchmarks {
         } catch (Exception | AssertionError e) {
             LOG.log(Level.SEVERE, "Benchmark part '" + name + "' failed", e);
             report.note(name + " failed: " + e);
+        }
+    }
+
+    /** 1, 5 and 15 minute load averages: the machine is shared, and this says how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 

@@ -45,7 +45,8 @@ final class StepRunner {
                 ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)),
                 ms(latency.getValueAtPercentile(99)), ms(latency.getValueAtPercentile(99.9)),
                 ms(latency.getMaxValue()), delivered / window_s, cpu.percentByServer(), cpu.serverPercent(),
-                per1000, cpu.toolPercent(), ms(lag.getValueAtPercentile(99)), ms(lag.getMaxValue()), held);
+                per1000, cpu.toolPercent(), cpu.jvmPercent(), cpu.otherPercent(target.inThisJvm()), ms(lag.getValueAtPercentile(99)), ms(lag.getMaxValue()), held,
+                cpu.otherPercent(target.inThisJvm()) > StepResult.CONTENDED_PERCENT);
     }
 
     private static double ms(long nanos) {

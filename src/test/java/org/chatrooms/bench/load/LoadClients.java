@@ -22,6 +22,11 @@ public final class LoadClients implements AutoCloseable {
 
     /** Handshakes in flight at once: more only overflow the server's accept backlog and cost SYN retries. */
     private static final int OPENING_AT_ONCE = 200;
+    /**
+     * Opening gives up once no handshake finished for this long: a server at its connection limit (Tomcat's NIO
+     * connector stops accepting at {@code maxConnections}, 8,192 by default) leaves the rest waiting forever.
+     */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final List<ClientLoop> loops = new ArrayList<>();
     private final ToolCounters counters = new ToolCounters();
@@ -70,7 +75,9 @@ public final class LoadClients implements AutoCloseable {
         List<LoadConnection> connections = new ArrayList<>();
         LoadConnection[] senders = new LoadConnection[rooms * sendersPerRoom];
         long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
         int index = 0;
+        rooms:
         for (int r = 0; r < rooms; r++) {
             Room room = new Room(roomPrefix + "_" + r, sendersPerRoom);
             roomList.add(room);
@@ -83,20 +90,29 @@ public final class LoadClients implements AutoCloseable {
                     senders[slot * rooms + r] = c;
                 }
                 connections.add(c);
-                if (!opening.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    break;
+                if (!opening.tryAcquire(Math.min(STALL_NANOS, Math.max(0, deadline - System.nanoTime())),
+                        TimeUnit.NANOSECONDS)) {
+                    counters.refused("not attempted: no handshake finished for 10 s");
+                    c.opened.completeExceptionally(new IOException("not attempted"));
+                    break rooms;
                 }
-                c.opened.whenComplete((ok, failed) -> opening.release());
+                c.opened.whenComplete((ok, failed) -> {
+                    progress.set(System.nanoTime());
+                    opening.release();
+                });
                 loop.connect(c);
             }
         }
         long opened = 0;
         for (LoadConnection c : connections) {
             try {
-                c.opened.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                long wait = Math.min(deadline, Math.max(System.nanoTime(), progress.get() + STALL_NANOS));
+                c.opened.get(Math.max(0, wait - System.nanoTime()), TimeUnit.NANOSECONDS);
                 opened++;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // counted as refused below
+            } catch (java.util.concurrent.ExecutionException e) {
+                // counted by the loop, with its reason
+            } catch (java.util.concurrent.TimeoutException e) {
+                counters.refused("no handshake answer within 10 s");
             }
         }
         return new Population(roomList, connections, senders, opened, connections.size() - opened);

@@ -84,11 +84,16 @@ public final class BenchReport {
     /** The highest rate of a ramp before its first failed step. */
     public OptionalDouble highestHeld(String scenario, String target) {
         OptionalDouble best = OptionalDouble.empty();
-        for (StepResult step : steps(scenario, target)) {
-            if (!step.held()) {
+        List<StepResult> ramp = steps(scenario, target);
+        for (int i = 0; i < ramp.size(); i++) {
+            StepResult step = ramp.get(i);
+            boolean retried = i + 1 < ramp.size() && ramp.get(i + 1).rate() == step.rate();
+            if (!step.held() && !retried) {
                 break;
             }
-            best = OptionalDouble.of(step.rate());
+            if (step.held()) {
+                best = OptionalDouble.of(step.rate());
+            }
         }
         return best;
     }
@@ -96,6 +101,17 @@ public final class BenchReport {
     /** Whether the ramp failed a step, or ran out of rates to try (then the highest held is a lower bound). */
     public boolean rampFailed(String scenario, String target) {
         return steps(scenario, target).stream().anyMatch(s -> !s.held());
+    }
+
+    /**
+     * The load tool's own cost, percent of a core per 1,000 deliveries per second, at the floor server's busiest
+     * step that held: the most work it did for the cheapest server there is.
+     */
+    public OptionalDouble toolCostPer1000() {
+        return steps.stream().filter(s -> s.target().equals("floor") && s.held() && s.deliveriesPerSecond() > 0)
+                .max(java.util.Comparator.comparingDouble(StepResult::deliveriesPerSecond))
+                .map(s -> OptionalDouble.of(s.toolCpu() / (s.deliveriesPerSecond() / 1000)))
+                .orElse(OptionalDouble.empty());
     }
 
     /** Scenario 4: the two-node cluster's highest held rate over the single node's. */

@@ -79,9 +79,10 @@ public final class JsonReport {
                 .add("cpuPercentOfCore", cpu).add("serverCpuPercent", round(s.serverCpu()))
                 .add("serverCpuPercentPer1000DeliveriesPerSecond", round(s.cpuPer1000()))
                 .add("toolCpuPercent", round(s.toolCpu()))
+                .add("benchJvmCpuPercent", round(s.benchJvmCpu())).add("otherProcessesCpuPercent", round(s.otherCpu()))
                 .add("sendLagMs", JSON.createObjectBuilder().add("p99", round(s.sendLagP99()))
                         .add("max", round(s.sendLagMax())))
-                .add("held", s.held());
+                .add("held", s.held()).add("contended", s.contended());
     }
 
     private static JsonObjectBuilder summary(BenchReport report) {
@@ -95,6 +96,8 @@ public final class JsonReport {
             report.clusterRatio(scenario).ifPresent(ratio -> entry.add("clusterRatio", round(ratio)));
             summary.add(scenario, entry);
         }
+        report.toolCostPer1000().ifPresent(cost -> summary.add("toolCpuPercentPer1000DeliveriesPerSecond",
+                round(cost)));
         return summary;
     }
 

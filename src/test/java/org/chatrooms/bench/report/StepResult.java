@@ -17,8 +17,12 @@ import java.util.Map;
  * @param serverCpu       their sum
  * @param cpuPer1000      {@code serverCpu} per 1,000 deliveries per second
  * @param toolCpu         percent of a core used by the load tool's selector threads
+ * @param benchJvmCpu     percent of a core used by the whole benchmark JVM (tool, GC, the floor server)
+ * @param otherCpu        percent of a core the machine spent on other people's processes meanwhile
  * @param sendLagP99      how late the tool itself sent (99th percentile), ms
  * @param held            nothing lost and p99 within the scenario's bound
+ * @param contended       other people's processes used more than {@link #CONTENDED_PERCENT} % of a core
+ *                        meanwhile: a failure may be theirs, so the ramp runs that rate again
  */
 public record StepResult(String scenario, String target, int rooms, int perRoom, int senders, int socketsOpen,
                          long refused, int messageBytes,
@@ -26,5 +30,9 @@ public record StepResult(String scenario, String target, int rooms, int perRoom,
                          long lost, long duplicated, long outOfOrder, long stale, long errors, long ignored,
                          long unreadable, double p50, double p90, double p99, double p999, double max,
                          double deliveriesPerSecond, Map<String, Double> cpu, double serverCpu, double cpuPer1000,
-                         double toolCpu, double sendLagP99, double sendLagMax, boolean held) {
+                         double toolCpu, double benchJvmCpu, double otherCpu, double sendLagP99, double sendLagMax, boolean held,
+                         boolean contended) {
+
+    /** Other load above which a step counts as contended. */
+    public static final double CONTENDED_PERCENT = 30;
 }

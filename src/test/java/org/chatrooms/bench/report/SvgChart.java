@@ -19,7 +19,7 @@ public final class SvgChart {
     private static final int PANEL_W = 560;
     private static final int PANEL_H = 380;
     private static final int LEFT = 70;
-    private static final int TOP = 70;
+    private static final int TOP = 90;
     private static final int GAP = 90;
     private static final double Y_MIN = 0.1;
     private static final double Y_MAX = 1000;
@@ -83,7 +83,7 @@ public final class SvgChart {
             line(svg, x, y0 + PANEL_H, x, y0 + PANEL_H + 5, "#333", "", 1);
             text(svg, x, y0 + PANEL_H + 20, 12, "middle", TableReport.num(value));
         }
-        text(svg, x0 + PANEL_W / 2, y0 + PANEL_H + 40, 13, "middle", "deliveries per second");
+        text(svg, x0 + PANEL_W / 2, y0 + PANEL_H + 40, 13, "middle", "deliveries per second (received)");
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\""
                 + " transform=\"rotate(-90 %d %d)\">latency, ms (log scale)</text>%n",
                 x0 - 45, y0 + PANEL_H / 2, x0 - 45, y0 + PANEL_H / 2));
@@ -109,7 +109,7 @@ public final class SvgChart {
                             x, y, colour));
                     if (!s.held() && p.name().equals("p99")) {
                         svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\""
-                                + " stroke=\"#c00\" stroke-width=\"2\"/>%n", x, y));
+                                + " stroke=\"%s\" stroke-width=\"2\"/>%n", x, y, s.contended() ? "#aaa" : "#c00"));
                     }
                 }
             }
@@ -133,7 +133,8 @@ public final class SvgChart {
         }
         svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"8\" fill=\"none\" stroke=\"#c00\""
                 + " stroke-width=\"2\"/>%n", x + 8, y));
-        text(svg, x + 22, y + 4, 12, "start", "step failed (lost messages or p99 > 100 ms): the ramp stopped");
+        text(svg, x + 22, y + 4, 12, "start", "step failed (lost messages or p99 > 100 ms): the ramp stopped;"
+                + " grey: failed while other processes were busy, run again");
         text(svg, x0, y + 28, 11, "start", "Latency is clamped to the chart (0.1 to 1,000 ms). Figures: "
                 + "target/bench/bench.json; table: the benchmark's output.");
     }

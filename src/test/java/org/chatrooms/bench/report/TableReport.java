@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** The run as plain-text tables: one row per step, then the summary figures the issue asks for. */
 public final class TableReport {
 
-    private static final String ROW = "%-15s %-6s %8s %10s %9s %9s %6s %5s %5s %5s %8s %8s %8s %8s %8s %7s %6s %6s %7s%n";
+    private static final String ROW = "%-15s %-6s %8s %10s %9s %9s %6s %5s %5s %5s %8s %8s %8s %8s %8s %7s %6s %6s %6s %7s%n";
 
     private TableReport() {
     }
@@ -19,16 +19,20 @@ public final class TableReport {
         out.println("Machine: " + report.machine().summary() + (report.quick() ? "  [quick mode]" : ""));
         report.targets().forEach((key, description) -> out.println("  " + key + ": " + description));
         out.println("Latency in ms from the scheduled send time; CPU in % of one core (servers: every node + Redis;"
-                + " tool: the load tool's selector threads); 'lag' = the tool's own send lateness, p99 ms.");
+                + " tool: the load tool's selector threads;"
+                + " other: other people's processes on this shared machine); 'lag' = the tool's own send lateness,"
+                + " p99 ms.");
         out.printf(Locale.ROOT, ROW, "scenario", "target", "msg/s", "deliv/s", "sent", "expected", "lost", "dup",
-                "ooo", "err", "p50", "p90", "p99", "p99.9", "max", "srv CPU", "/1k", "tool", "lag");
+                "ooo", "err", "p50", "p90", "p99", "p99.9", "max", "srv CPU", "/1k", "tool", "other", "lag");
         for (StepResult s : report.steps()) {
             out.printf(Locale.ROOT, ROW, s.scenario(), s.target(), num(s.rate()), num(s.deliveriesPerSecond()),
                     s.sent(), s.expected(), s.lost(), s.duplicated(), s.outOfOrder(), s.errors(), ms(s.p50()),
                     ms(s.p90()), ms(s.p99()), ms(s.p999()), ms(s.max()), pct(s.serverCpu()), pct(s.cpuPer1000()),
-                    pct(s.toolCpu()), ms(s.sendLagP99()) + (s.held() ? "" : " X"));
+                    pct(s.toolCpu()), pct(s.otherCpu()), ms(s.sendLagP99()) + (s.held() ? "" : s.contended() ? " X~" : " X"));
         }
-        out.println("(X: the step failed its bound: something lost, or p99 over 100 ms; the ramp stopped there)");
+        out.println("(X: the step failed its bound, something lost or p99 over 100 ms, and the ramp stopped there;"
+                + " X~: it failed while other processes used over " + (int) StepResult.CONTENDED_PERCENT
+                + " % of a core, and that rate was run again, at most twice)");
         out.println();
         summary(report, out);
     }
@@ -51,6 +55,10 @@ public final class TableReport {
                     "  %-15s cluster cost: 2 nodes + Redis hold %.0f %% of one in-memory node's rate%n", scenario,
                     ratio * 100));
         }
+        report.toolCostPer1000().ifPresent(cost -> out.printf(Locale.ROOT,
+                "  load tool: %.2f %% of a core per 1,000 deliveries/s (busiest held floor step): its %d selector"
+                        + " threads would saturate near %s deliveries/s with the machine to themselves%n", cost,
+                2, num(200 / cost * 1000)));
         for (StepResult s : report.steps()) {
             if (s.scenario().equals(BenchReport.CHAT_RATE) || s.scenario().equals(BenchReport.ROOMS_1000)) {
                 out.printf(Locale.ROOT, "  %-15s %-6s %s msg/s: p99 %s ms, servers %s %% of a core (%s), "
