@@ -88,7 +88,9 @@ public final class SvgChart {
                 + " transform=\"rotate(-90 %d %d)\">latency, ms (log scale)</text>%n",
                 x0 - 45, y0 + PANEL_H / 2, x0 - 45, y0 + PANEL_H / 2));
         for (String target : report.targets().keySet()) {
-            List<StepResult> steps = report.steps(scenario, target);
+            // A step that delivered nothing (its sockets were closed) has no latency to draw.
+            List<StepResult> steps = report.steps(scenario, target).stream()
+                    .filter(s -> s.delivered() > 0).toList();
             if (steps.isEmpty()) {
                 continue;
             }
