@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Not part of the normal build (failsafe runs only {@code *IT}); {@code ./mvnw -Pbench} runs it after the
- * single-node benchmark, or alone with
+ * Not part of the normal build (failsafe runs only {@code *IT}) nor of {@code ./mvnw -Pbench} (whose nodes run in
+ * JVMs of their own, see {@link Benchmarks}); run it alone with
  * <pre>./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=CrossNodeBench</pre>
  * It prints, for two nodes of the built WAR sharing one local Redis:
  * <ul>

@@ -40,8 +40,15 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public static NodeProcess start(Map<String, String> environment) {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
+        return start(environment, List.of());
+    }
+
+    /** A node whose JVM also gets {@code jvmOptions} (heap size, logging configuration, ...). */
+    public static NodeProcess start(Map<String, String> environment, List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Dchat.war=" + ChatServer.builtWar(),
                 "-Dchat.test.output=" + System.getProperty("chat.test.output", "target"),
                 "-cp", System.getProperty("java.class.path"),
@@ -66,6 +73,14 @@ public final class NodeProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("Node process did not start; see " + log, e);
         }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
     }
 
     public URI wsBase() {

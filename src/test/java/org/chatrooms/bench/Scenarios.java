@@ -1,0 +1,154 @@
+package org.chatrooms.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import org.chatrooms.bench.load.LoadClients;
+import org.chatrooms.bench.load.Population;
+import org.chatrooms.bench.report.BenchReport;
+import org.chatrooms.bench.report.IdleResult;
+import org.chatrooms.bench.report.StepResult;
+import org.chatrooms.bench.target.CpuMeter;
+import org.chatrooms.bench.target.HeapProbe;
+import org.chatrooms.bench.target.NodeTarget;
+import org.chatrooms.bench.target.ProcessCpu;
+import org.chatrooms.bench.target.Target;
+
+/**
+ * The scenarios of issue 12, each against whatever target it is given: fan-out ramps (1 x 50, 1 x 1,000), 1,000
+ * rooms x 5 at a steady rate, chat-rate cost (87 msg/s into 1 x 50), and idle sockets. Results go to the report
+ * and, one line per step, to {@code progress} as they come.
+ */
+final class Scenarios {
+
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
+    /** Re-runs of a ramp step that failed while other people's processes were busy. */
+    private static final int RETRIES = 2;
+
+    private final LoadClients tool;
+    private final BenchSettings settings;
+    private final BenchReport report;
+    private final PrintStream progress;
+    private final StepRunner steps;
+    private int populations;
+
+    Scenarios(LoadClients tool, BenchSettings settings, BenchReport report, PrintStream progress) {
+        this.tool = tool;
+        this.settings = settings;
+        this.report = report;
+        this.progress = progress;
+        this.steps = new StepRunner(tool, settings);
+    }
+
+    /** An unrecorded step, so the target's JIT has compiled the hot path before anything is measured. */
+    void warmUp(Target target) throws InterruptedException {
+        Population population = open(target, 1, 50, BenchSettings.SENDERS);
+        try {
+            steps.run("warm-up", target, population, 500, settings.warmSeconds());
+        } finally {
+            tool.close(population);
+        }
+    }
+
+    /** Scenario 1 (and 4, by running it on several targets): raise the rate until a step fails its bound. */
+    void fanOut(Target target, String scenario, int perRoom, List<Double> rates) throws InterruptedException {
+        Population population = open(target, 1, perRoom, BenchSettings.SENDERS);
+        try {
+            for (double rate : rates) {
+                StepResult result = record(steps.run(scenario, target, population, rate, settings.stepSeconds()));
+                // The machine is shared: a failure while others were busy is tried again, at most twice, unless
+                // the server closed sockets (1013 to a client it could not keep up with): that failure is its own.
+                for (int retry = 0; !result.held() && result.contended() && retry < RETRIES
+                        && population.openSockets() == population.opened(); retry++) {
+                    result = record(steps.run(scenario, target, population, rate, settings.stepSeconds()));
+                }
+                if (!result.held()) {
+                    break;
+                }
+            }
+        } finally {
+            tool.close(population);
+        }
+    }
+
+    /** Scenario 2: many small rooms, one sender each, all spanning every node. */
+    void manyRooms(Target target) throws InterruptedException {
+        Population population = open(target, 1000, 5, 1);
+        try {
+            record(steps.run(BenchReport.ROOMS_1000, target, population, settings.steadyRate(),
+                    settings.steadySeconds()));
+        } finally {
+            tool.close(population);
+        }
+    }
+
+    /** Scenario 5: what a delivery costs at the original app's highest rate. */
+    void chatRate(Target target) throws InterruptedException {
+        Population population = open(target, 1, 50, BenchSettings.SENDERS);
+        try {
+            record(steps.run(BenchReport.CHAT_RATE, target, population, BenchSettings.CHAT_RATE,
+                    settings.chatSeconds()));
+        } finally {
+            tool.close(population);
+        }
+    }
+
+    /**
+     * Scenario 3: heap per idle socket after full GCs on a fresh node, and the node's CPU while they idle. The
+     * clients are this tool's raw sockets, a few hundred bytes each, in this JVM: the node's figures are its own.
+     */
+    void idleSockets(NodeTarget node) throws InterruptedException {
+        long pid = node.firstNodePid();
+        // Load the socket classes and size the container's pools first, so "before" is not a cold node.
+        tool.close(open(node, 10, 10, 0));
+        long heapBefore = HeapProbe.usedAfterFullGc(pid);
+        long rssBefore = HeapProbe.residentBytes(pid);
+        int perRoom = 100;
+        Population idle = open(node, settings.idleSockets() / perRoom, perRoom, 0);
+        try {
+            // Idle means idle: let the handshakes' garbage and the container's threads settle.
+            Thread.sleep(2_000);
+            CpuMeter cpu = new ProcessCpu(pid);
+            long pings = tool.counters().pings();
+            long cpuStart = cpu.cpuNanos();
+            long wallStart = System.nanoTime();
+            Thread.sleep((long) (settings.idleSeconds() * 1000));
+            double seconds = (System.nanoTime() - wallStart) / 1e9;
+            double idleCpu = (cpu.cpuNanos() - cpuStart) / 1e9 / seconds * 100;
+            long pingsReceived = tool.counters().pings() - pings;
+            long heapAfter = HeapProbe.usedAfterFullGc(pid);
+            long rssAfter = HeapProbe.residentBytes(pid);
+            IdleResult result = new IdleResult(idle.sockets(), idle.opened(), idle.refused(), heapBefore, heapAfter,
+                    rssBefore, rssAfter, seconds, idleCpu, pingsReceived);
+            report.idle(result);
+            progress.printf(Locale.ROOT, "idle: %d sockets opened (%d refused, %d still open): %.1f KiB heap per "
+                            + "socket, %.1f KiB RSS per socket, idle CPU %.2f %% of a core, %d pings%n",
+                    idle.opened(), idle.refused(), idle.openSockets(), result.heapPerSocketKiB(),
+                    result.rssPerSocketKiB(), idleCpu, pingsReceived);
+        } finally {
+            tool.close(idle);
+        }
+    }
+
+    private Population open(Target target, int rooms, int perRoom, int senders) throws InterruptedException {
+        String prefix = "bench" + (++populations);
+        Population population = tool.open(target.nodes(), prefix, rooms, perRoom, senders, OPEN_TIMEOUT);
+        if (population.refused() > 0) {
+            progress.printf(Locale.ROOT, "%s: %d of %d sockets not opened: %s%n", target.key(),
+                    population.refused(), population.sockets(), tool.counters().refused());
+        }
+        return population;
+    }
+
+    private StepResult record(StepResult step) {
+        report.add(step);
+        progress.printf(Locale.ROOT, "%-15s %-6s %7.0f msg/s  %9.0f deliveries/s  lost %d dup %d ooo %d err %d  "
+                        + "p50 %.2f p99 %.2f p99.9 %.2f max %.1f ms  servers %.1f %% (%.2f %%/1k)  tool %.1f %% other %.0f %%%s%n",
+                step.scenario(), step.target(), step.rate(), step.deliveriesPerSecond(), step.lost(),
+                step.duplicated(), step.outOfOrder(), step.errors(), step.p50(), step.p99(), step.p999(), step.max(),
+                step.serverCpu(), step.cpuPer1000(), step.toolCpu(), step.otherCpu(), step.held() ? "" : step.contended() ? "  FAILED BOUND (contended)" : "  FAILED BOUND");
+        return step;
+    }
+}
