@@ -18,6 +18,7 @@ import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
 import org.chatrooms.relay.redis.RedisRelayConfig;
+import org.chatrooms.socket.ClientConnection;
 import org.chatrooms.socket.OriginPolicy;
 import org.chatrooms.socket.SocketHub;
 
@@ -52,8 +53,9 @@ public final class ChatNode implements AutoCloseable {
                 new LinkedBlockingQueue<>(), closerThreads);
         closer.allowCoreThreadTimeOut(true);
         this.hub = new SocketHub(new SocketHub.Settings(config.maxMessageChars(), config.maxFrameChars(),
-                // A joining socket's history is queued at once, before it reads anything: it does not count as slow.
-                config.sendQueueFrames() + config.retention().historySize(), config.retention().historySize(),
+                new ClientConnection.Limits(config.sendQueueBytes(),
+                        TimeUnit.SECONDS.toNanos(config.sendQueueSeconds())),
+                config.retention().historySize(), config.rateLimit(), config.rateBurst(),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin())), relay, closer, timer);
         relay.start(hub.relayListener());
     }

@@ -15,8 +15,9 @@ import org.chatrooms.relay.StreamRetention;
  * @param maxFrameChars        longest WebSocket text frame accepted, in characters; bigger frames are closed
  *                             with 1009 (assembled from parts by {@code FrameAssembler}, so the limit costs idle
  *                             sockets no memory)
- * @param sendQueueFrames      frames that may wait for one slow client before it is disconnected (1013), besides
- *                             the history a joining socket is sent at once
+ * @param sendQueueBytes       what may wait for one client (characters of its queued frames, close to bytes)
+ *                             before it counts as too slow and is disconnected (1013)
+ * @param sendQueueSeconds     how long a frame may wait for one client before it counts as too slow
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
  * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
@@ -31,7 +32,8 @@ import org.chatrooms.relay.StreamRetention;
 public record ChatConfig(
         int maxMessageChars,
         int maxFrameChars,
-        int sendQueueFrames,
+        int sendQueueBytes,
+        int sendQueueSeconds,
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
@@ -43,7 +45,8 @@ public record ChatConfig(
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
-    public static final int DEFAULT_SEND_QUEUE_FRAMES = 256;
+    public static final int DEFAULT_SEND_QUEUE_BYTES = 1 << 20;
+    public static final int DEFAULT_SEND_QUEUE_SECONDS = 10;
     public static final String DEFAULT_REDIS_PREFIX = "chat:";
     /** Django's default for {@code DEBUG} without {@code ALLOWED_HOSTS}: the loopback names only. */
     public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
@@ -53,7 +56,8 @@ public record ChatConfig(
     public ChatConfig {
         requirePositive("CHAT_MAX_MESSAGE_CHARS", maxMessageChars);
         requirePositive("CHAT_MAX_FRAME_CHARS", maxFrameChars);
-        requirePositive("CHAT_SEND_QUEUE_FRAMES", sendQueueFrames);
+        requirePositive("CHAT_SEND_QUEUE_BYTES", sendQueueBytes);
+        requirePositive("CHAT_SEND_QUEUE_SECONDS", sendQueueSeconds);
         allowedOrigins = List.copyOf(allowedOrigins);
         allowedHosts = List.copyOf(allowedHosts);
         if (rateLimit < 0) {
@@ -72,7 +76,8 @@ public record ChatConfig(
         return new ChatConfig(
                 intSetting(settings, "CHAT_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS),
                 intSetting(settings, "CHAT_MAX_FRAME_CHARS", DEFAULT_MAX_FRAME_CHARS),
-                intSetting(settings, "CHAT_SEND_QUEUE_FRAMES", DEFAULT_SEND_QUEUE_FRAMES),
+                intSetting(settings, "CHAT_SEND_QUEUE_BYTES", DEFAULT_SEND_QUEUE_BYTES),
+                intSetting(settings, "CHAT_SEND_QUEUE_SECONDS", DEFAULT_SEND_QUEUE_SECONDS),
                 listSetting(settings, "CHAT_ALLOWED_ORIGINS").orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),

@@ -45,11 +45,13 @@ public class ChatEndpoint {
 
     private final SocketHub hub;
     private final FrameAssembler frames;
+    private final MessageRateLimit rate;
     private RoomSocket socket;
 
     public ChatEndpoint(SocketHub hub) {
         this.hub = hub;
         this.frames = new FrameAssembler(hub.maxFrameChars());
+        this.rate = hub.newRateLimit();
     }
 
     @OnOpen
@@ -110,6 +112,17 @@ public class ChatEndpoint {
 
     private void onFrame(String frame, Session session) {
         ClientConnection client = socket.connection();
+        // Before parsing: a flood of invalid frames, each answered with an error, is a flood too.
+        MessageRateLimit.Verdict verdict = rate.check(System.nanoTime());
+        if (verdict == MessageRateLimit.Verdict.CLOSE) {
+            client.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Sending too fast for too long"));
+            return;
+        }
+        if (verdict == MessageRateLimit.Verdict.REFUSE) {
+            client.send(hub.codec().encodeError("rate_limited", "You are sending too fast: this message was not "
+                    + "sent. Slow down and send it again.", clientIdOf(frame)));
+            return;
+        }
         ChatPost post;
         try {
             ClientMessage incoming = hub.codec().parseClientMessage(frame);
@@ -129,6 +142,15 @@ public class ChatEndpoint {
                 client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));
             }
         });
+    }
+
+    /** The frame's client id, so a refusal names the message; null when it has none or is not readable. */
+    private String clientIdOf(String frame) {
+        try {
+            return hub.codec().parseClientMessage(frame).clientId();
+        } catch (ProtocolException e) {
+            return e.clientId();
+        }
     }
 
     /** Binary is refused at its first part, so the container's binary buffer can stay tiny. */

@@ -1,7 +1,6 @@
 package org.chatrooms.socket;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -25,17 +24,20 @@ import jakarta.websocket.Session;
  * idle starts it, and the write's completion handler (a container thread) starts the next. The queue is guarded
  * by {@code this}; the socket is written outside that lock, so a sender never waits on a slow peer.
  *
- * <p>Backpressure: when {@code maxQueuedFrames} frames are already waiting, the client cannot keep up; it is
- * closed with 1013 (try again later) instead of growing memory, and the frames are dropped for it alone.
- * Closing may block on the container's close handshake, so it runs on {@code closer}, never on the caller.
+ * <p>Backpressure, the slow-client rule ({@link Limits}): a client is too slow when the frames waiting for it hold
+ * more than {@code maxQueuedChars} characters, or the oldest of them has waited longer than {@code maxWait}. A
+ * healthy reader drains a burst long before either (bursts are what the byte rule allows, unlike a frame count);
+ * a stalled one costs bounded memory. It is closed with 1013 (try again later) and the frames are dropped for it
+ * alone; it resumes from its position when it reconnects. Closing may block on the container's close handshake, so
+ * it runs on {@code closer}, never on the caller.
  */
 public final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
-    private final int maxQueuedFrames;
+    private final Limits limits;
     private final Executor closer;
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final SendQueue queue = new SendQueue();
     /** Null until attached; written once under {@code this}, read by the writing thread. */
     private volatile Peer peer;
     private boolean writing;
@@ -76,14 +78,23 @@ public final class ClientConnection {
         }
     }
 
+    /**
+     * The slow-client rule ({@code CHAT_SEND_QUEUE_BYTES}, {@code CHAT_SEND_QUEUE_SECONDS}).
+     *
+     * @param maxQueuedChars characters that may wait for one client
+     * @param maxWaitNanos   how long the oldest waiting frame may have waited
+     */
+    public record Limits(long maxQueuedChars, long maxWaitNanos) {
+    }
+
     /** A connection whose socket is not attached yet. */
-    public ClientConnection(int maxQueuedFrames, Executor closer) {
-        this.maxQueuedFrames = maxQueuedFrames;
+    public ClientConnection(Limits limits, Executor closer) {
+        this.limits = limits;
         this.closer = closer;
     }
 
-    public ClientConnection(Peer peer, int maxQueuedFrames, Executor closer) {
-        this(maxQueuedFrames, closer);
+    public ClientConnection(Peer peer, Limits limits, Executor closer) {
+        this(limits, closer);
         attach(peer);
     }
 
@@ -103,7 +114,7 @@ public final class ClientConnection {
             peer = attached;
             closeNow = closeOnAttach;
             if (closeNow == null) {
-                first = queue.pollFirst();
+                first = queue.poll();
                 writing = first != null;
             }
         }
@@ -116,22 +127,30 @@ public final class ClientConnection {
 
     /** Queues a frame for this client; never blocks. Frames of one caller arrive in the order sent. */
     public void send(String frame) {
-        boolean overflowed = false;
+        send(frame, System.nanoTime());
+    }
+
+    /** Like {@link #send(String)}, at {@code nowNanos} ({@link System#nanoTime}), read once for a whole fan-out. */
+    public void send(String frame, long nowNanos) {
+        String tooSlow = null;
         synchronized (this) {
             if (closing) {
                 return;
             }
             if (!writing && peer != null) {
                 writing = true;
-            } else if (queue.size() < maxQueuedFrames) {
-                queue.addLast(frame);
-                return;
+            } else if (queue.chars() + frame.length() > limits.maxQueuedChars()) {
+                tooSlow = (queue.chars() + frame.length()) + " characters waiting";
+            } else if (queue.oldestWaitNanos(nowNanos) > limits.maxWaitNanos()) {
+                tooSlow = "a frame waiting " + queue.oldestWaitNanos(nowNanos) / 1_000_000 + " ms";
             } else {
-                overflowed = true;
+                queue.add(frame, nowNanos);
+                return;
             }
         }
-        if (overflowed) {
-            LOG.fine(() -> "Closing slow client " + id() + ": " + maxQueuedFrames + " frames waiting");
+        if (tooSlow != null) {
+            String why = tooSlow;
+            LOG.fine(() -> "Closing slow client " + id() + ": " + why);
             close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "Too slow: messages were piling up"));
         } else {
             write(frame);
@@ -194,7 +213,7 @@ public final class ClientConnection {
         }
         String next;
         synchronized (this) {
-            next = closing ? null : queue.pollFirst();
+            next = closing ? null : queue.poll();
             if (next == null) {
                 writing = false;
             }

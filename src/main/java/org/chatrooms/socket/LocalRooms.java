@@ -98,9 +98,10 @@ public final class LocalRooms implements RelayListener {
             return;
         }
         String frame = codec.encode(message);
+        long now = System.nanoTime();
         for (RoomSocket socket : room.members) {
             try {
-                socket.deliver(message, frame);
+                socket.deliver(message, frame, now);
             } catch (RuntimeException e) {
                 // One socket's failure must not cost the rest of the room this message.
                 LOG.log(Level.WARNING, "Could not queue message " + message.id() + " for "

@@ -31,8 +31,9 @@ public final class RoomSocket {
     private final RoomName room;
     private final ClientConnection connection;
     private final ChatCodec codec;
-    private final int maxBuffered;
+    private final long maxBufferedChars;
     private boolean catchingUp = true;
+    private long bufferedChars;
     /** Live frames that arrived while catching up, each with its position (null for a gap notice). */
     private List<Pending> buffered = new ArrayList<>();
     /** The last position this client was given; null until the catch-up set it (or when it could not). */
@@ -40,12 +41,15 @@ public final class RoomSocket {
     private boolean opened;
     private boolean expired;
 
-    /** @param maxBuffered live frames that may wait for the catch-up; more means a client too slow to join */
-    public RoomSocket(RoomName room, ClientConnection connection, ChatCodec codec, int maxBuffered) {
+    /**
+     * @param maxBufferedChars characters of live frames that may wait for the catch-up; more means a client too
+     *                         slow to join (the same bound as its send queue)
+     */
+    public RoomSocket(RoomName room, ClientConnection connection, ChatCodec codec, long maxBufferedChars) {
         this.room = room;
         this.connection = connection;
         this.codec = codec;
-        this.maxBuffered = maxBuffered;
+        this.maxBufferedChars = maxBufferedChars;
     }
 
     public RoomName room() {
@@ -56,13 +60,16 @@ public final class RoomSocket {
         return connection;
     }
 
-    /** A live message of the room (dispatch thread); {@code frame} is its encoding, shared by the room. */
-    public synchronized void deliver(ChatMessage message, String frame) {
+    /**
+     * A live message of the room (dispatch thread); {@code frame} is its encoding, shared by the room, and
+     * {@code nowNanos} the fan-out's time.
+     */
+    public synchronized void deliver(ChatMessage message, String frame, long nowNanos) {
         if (catchingUp) {
             buffer(new Pending(message.position(), frame));
         } else if (cursor == null || cursor.isBefore(message.position())) {
             cursor = message.position();
-            connection.send(frame);
+            connection.send(frame, nowNanos);
         }
     }
 
@@ -128,8 +135,9 @@ public final class RoomSocket {
     }
 
     private void buffer(Pending pending) {
-        if (buffered.size() < maxBuffered) {
+        if (bufferedChars + pending.frame.length() <= maxBufferedChars) {
             buffered.add(pending);
+            bufferedChars += pending.frame.length();
         } else {
             // It will resume from its position when it reconnects: nothing is lost, the room is not slowed.
             catchingUp = false;

@@ -50,8 +50,10 @@ public final class SocketHub {
     private final LocalRooms rooms;
     private final OriginPolicy originPolicy;
     private final int historySize;
-    private final int maxQueuedFrames;
+    private final ClientConnection.Limits sendLimits;
     private final int maxFrameChars;
+    private final int rateLimit;
+    private final int rateBurst;
     private final Executor closer;
     private final ScheduledExecutorService timer;
     private volatile boolean closing;
@@ -66,15 +68,21 @@ public final class SocketHub {
         this.rooms = new LocalRooms(relay, codec);
         this.originPolicy = settings.originPolicy();
         this.historySize = settings.historySize();
-        this.maxQueuedFrames = settings.maxQueuedFrames();
+        this.sendLimits = settings.sendLimits();
         this.maxFrameChars = settings.maxFrameChars();
+        this.rateLimit = settings.rateLimit();
+        this.rateBurst = settings.rateBurst();
         this.closer = closer;
         this.timer = timer;
     }
 
-    /** What the socket layer needs of the configuration. */
-    public record Settings(int maxMessageChars, int maxFrameChars, int maxQueuedFrames, int historySize,
-                           OriginPolicy originPolicy) {
+    /**
+     * What the socket layer needs of the configuration.
+     *
+     * @param rateLimit messages per second per socket, 0 for no limit ({@link MessageRateLimit})
+     */
+    public record Settings(int maxMessageChars, int maxFrameChars, ClientConnection.Limits sendLimits,
+                           int historySize, int rateLimit, int rateBurst, OriginPolicy originPolicy) {
     }
 
     /** The relay's listener: this node's rooms. */
@@ -102,11 +110,11 @@ public final class SocketHub {
      */
     public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters) {
         ResumeRequest resume = ResumeRequest.from(queryParameters);
-        ClientConnection connection = new ClientConnection(maxQueuedFrames, closer);
+        ClientConnection connection = new ClientConnection(sendLimits, closer);
         if (resume.problem() != null) {
             connection.send(codec.encodeError("invalid_position", resume.problem()));
         }
-        RoomSocket socket = new RoomSocket(room, connection, codec, maxQueuedFrames);
+        RoomSocket socket = new RoomSocket(room, connection, codec, sendLimits.maxQueuedChars());
         CompletionStage<Void> subscribed = rooms.join(socket);
         scheduleOpenDeadline(socket);
         HistoryFilter filter = resume.filter(historySize);
@@ -144,6 +152,11 @@ public final class SocketHub {
 
     public int maxFrameChars() {
         return maxFrameChars;
+    }
+
+    /** A new socket's rate rule: each socket has its own. */
+    public MessageRateLimit newRateLimit() {
+        return rateLimit > 0 ? MessageRateLimit.perSecond(rateLimit, rateBurst) : MessageRateLimit.unlimited();
     }
 
     /** Whether the node is shutting down: sockets that open now are sent away at once. */

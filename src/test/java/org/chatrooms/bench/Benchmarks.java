@@ -13,9 +13,9 @@ import org.chatrooms.bench.report.JsonReport;
 import org.chatrooms.bench.report.Machine;
 import org.chatrooms.bench.report.SvgChart;
 import org.chatrooms.bench.report.TableReport;
-import org.chatrooms.bench.target.FloorTarget;
-import org.chatrooms.bench.target.NodeTarget;
-import org.chatrooms.bench.target.ProcessCpu;
+import org.chatrooms.bench.targets.FloorTarget;
+import org.chatrooms.bench.targets.NodeTarget;
+import org.chatrooms.bench.targets.ProcessCpu;
 
 /**
  * {@code ./mvnw -Pbench}: the benchmark of issue 12. Starts each target in turn (the in-process floor server, one

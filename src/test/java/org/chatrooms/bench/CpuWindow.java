@@ -3,9 +3,9 @@ package org.chatrooms.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.chatrooms.bench.target.CpuMeter;
-import org.chatrooms.bench.target.MachineCpu;
-import org.chatrooms.bench.target.ProcessCpu;
+import org.chatrooms.bench.targets.CpuMeter;
+import org.chatrooms.bench.targets.MachineCpu;
+import org.chatrooms.bench.targets.ProcessCpu;
 
 /** CPU used by each meter between {@link #start} and {@link #finish}, as percent of one core of wall time. */
 final class CpuWindow {

@@ -10,11 +10,11 @@ import org.chatrooms.bench.load.Population;
 import org.chatrooms.bench.report.BenchReport;
 import org.chatrooms.bench.report.IdleResult;
 import org.chatrooms.bench.report.StepResult;
-import org.chatrooms.bench.target.CpuMeter;
-import org.chatrooms.bench.target.HeapProbe;
-import org.chatrooms.bench.target.NodeTarget;
-import org.chatrooms.bench.target.ProcessCpu;
-import org.chatrooms.bench.target.Target;
+import org.chatrooms.bench.targets.CpuMeter;
+import org.chatrooms.bench.targets.HeapProbe;
+import org.chatrooms.bench.targets.NodeTarget;
+import org.chatrooms.bench.targets.ProcessCpu;
+import org.chatrooms.bench.targets.Target;
 
 /**
  * The scenarios of issue 12, each against whatever target it is given: fan-out ramps (1 x 50, 1 x 1,000), 1,000

@@ -8,7 +8,7 @@ import org.chatrooms.bench.load.Population;
 import org.chatrooms.bench.load.Step;
 import org.chatrooms.bench.load.StepStats;
 import org.chatrooms.bench.report.StepResult;
-import org.chatrooms.bench.target.Target;
+import org.chatrooms.bench.targets.Target;
 
 /** Runs one step of load against a target and turns what the tool and the CPU meters saw into a row. */
 final class StepRunner {

@@ -18,7 +18,10 @@ class ChatConfigTest {
         ChatConfig config = ChatConfig.defaults();
         assertEquals(4096, config.maxMessageChars());
         assertEquals(65536, config.maxFrameChars());
-        assertEquals(256, config.sendQueueFrames());
+        assertEquals(1 << 20, config.sendQueueBytes());
+        assertEquals(10, config.sendQueueSeconds());
+        assertEquals(50, config.retention().historySize());
+        assertEquals(86400, config.retention().idleTtl().toSeconds());
         assertEquals(List.of(), config.allowedOrigins());
         assertFalse(config.allowMissingOrigin());
         assertEquals(Optional.empty(), config.redisUrl());
@@ -60,12 +63,12 @@ class ChatConfigTest {
     @Test
     void readsEverySetting() {
         ChatConfig config = ChatConfig.from(Settings.of(Map.of(
-                "CHAT_MAX_MESSAGE_CHARS", "100", "CHAT_MAX_FRAME_CHARS", "2000", "CHAT_SEND_QUEUE_FRAMES", "8",
+                "CHAT_MAX_MESSAGE_CHARS", "100", "CHAT_MAX_FRAME_CHARS", "2000", "CHAT_SEND_QUEUE_BYTES", "8",
                 "CHAT_ALLOWED_ORIGINS", "a.example, .b.example  https://c.example", "CHAT_ALLOW_MISSING_ORIGIN", "yes",
                 "CHAT_REDIS_URL", "redis://127.0.0.1:7000/2", "CHAT_REDIS_PREFIX", "staging:")));
         assertEquals(100, config.maxMessageChars());
         assertEquals(2000, config.maxFrameChars());
-        assertEquals(8, config.sendQueueFrames());
+        assertEquals(8, config.sendQueueBytes());
         assertEquals(List.of("a.example", ".b.example", "https://c.example"), config.allowedOrigins());
         assertTrue(config.allowMissingOrigin());
         assertEquals(Optional.of("redis://127.0.0.1:7000/2"), config.redisUrl());
@@ -74,13 +77,13 @@ class ChatConfigTest {
 
     @Test
     void contextParametersWinOverTheJvm() {
-        System.setProperty("CHAT_SEND_QUEUE_FRAMES", "3");
+        System.setProperty("CHAT_SEND_QUEUE_BYTES", "3");
         try {
-            assertEquals(3, ChatConfig.from(Settings.layered(name -> null)).sendQueueFrames());
-            assertEquals(5, ChatConfig.from(Settings.layered(Map.of("CHAT_SEND_QUEUE_FRAMES", "5")::get))
-                    .sendQueueFrames());
+            assertEquals(3, ChatConfig.from(Settings.layered(name -> null)).sendQueueBytes());
+            assertEquals(5, ChatConfig.from(Settings.layered(Map.of("CHAT_SEND_QUEUE_BYTES", "5")::get))
+                    .sendQueueBytes());
         } finally {
-            System.clearProperty("CHAT_SEND_QUEUE_FRAMES");
+            System.clearProperty("CHAT_SEND_QUEUE_BYTES");
         }
     }
 
@@ -90,7 +93,7 @@ class ChatConfigTest {
                 () -> ChatConfig.from(Settings.of(Map.of("CHAT_MAX_MESSAGE_CHARS", "lots"))));
         assertTrue(e.getMessage().contains("CHAT_MAX_MESSAGE_CHARS"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> ChatConfig.from(Settings.of(Map.of("CHAT_SEND_QUEUE_FRAMES", "0"))));
+                () -> ChatConfig.from(Settings.of(Map.of("CHAT_SEND_QUEUE_BYTES", "0"))));
         assertThrows(IllegalArgumentException.class,
                 () -> ChatConfig.from(Settings.of(Map.of("CHAT_ALLOW_MISSING_ORIGIN", "maybe"))));
     }

@@ -42,12 +42,17 @@ class ClientConnectionTest {
             inFlight.add(done);
         }
 
-        void complete() {
+        /** Completes the write on the wire; false when there is none. */
+        boolean complete() {
             SendHandler done;
             synchronized (this) {
+                if (inFlight.isEmpty()) {
+                    return false;
+                }
                 done = inFlight.remove(0);
             }
             done.onResult(new SendResult());
+            return true;
         }
 
         @Override
@@ -59,10 +64,14 @@ class ClientConnectionTest {
 
     private final ExecutorService closer = Executors.newSingleThreadExecutor();
 
+    private static ClientConnection.Limits chars(long maxChars) {
+        return new ClientConnection.Limits(maxChars, TimeUnit.SECONDS.toNanos(10));
+    }
+
     @Test
     void writesOneFrameAtATimeInOrder() {
         ManualPeer peer = new ManualPeer();
-        ClientConnection client = new ClientConnection(peer, 10, closer);
+        ClientConnection client = new ClientConnection(peer, chars(10), closer);
         client.send("1");
         client.send("2");
         client.send("3");
@@ -77,19 +86,64 @@ class ClientConnectionTest {
     }
 
     @Test
-    void closesAClientThatFallsTooFarBehindWith1013() throws InterruptedException {
+    void closesAClientWhoseQueueHoldsTooMuchWith1013() throws InterruptedException {
         ManualPeer peer = new ManualPeer();
-        ClientConnection client = new ClientConnection(peer, 2, closer);
+        ClientConnection client = new ClientConnection(peer, chars(16), closer);
         client.send("on the wire");
         client.send("queued 1");
         client.send("queued 2");
-        assertNull(peer.closedWith);
-        client.send("one too many");
+        assertNull(peer.closedWith, "16 characters wait: at the limit, not over it");
+        client.send("x");
         assertTrue(peer.closed.await(5, TimeUnit.SECONDS));
         assertEquals(CloseCodes.TRY_AGAIN_LATER, peer.closedWith.getCloseCode());
         peer.complete();
         client.send("after close");
         assertEquals(List.of("on the wire"), peer.written);
+    }
+
+    @Test
+    void closesAClientWhoseOldestFrameWaitedTooLongWith1013() throws InterruptedException {
+        ManualPeer peer = new ManualPeer();
+        long second = TimeUnit.SECONDS.toNanos(1);
+        ClientConnection client = new ClientConnection(peer, new ClientConnection.Limits(1_000_000, 10 * second),
+                closer);
+        client.send("on the wire", 0);
+        client.send("queued at 1 s", second);
+        client.send("at 11 s: the oldest waited exactly 10 s", 11 * second);
+        assertNull(peer.closedWith);
+        client.send("at 11.5 s", 11 * second + second / 2);
+        assertTrue(peer.closed.await(5, TimeUnit.SECONDS));
+        assertEquals(CloseCodes.TRY_AGAIN_LATER, peer.closedWith.getCloseCode());
+    }
+
+    @Test
+    void aBurstThatTheReaderDrainsNeverClosesIt() {
+        ManualPeer peer = new ManualPeer();
+        ClientConnection client = new ClientConnection(peer, chars(1 << 20), closer);
+        for (int burst = 0; burst < 5; burst++) {
+            for (int i = 0; i < 2_000; i++) {
+                client.send("twenty characters!!!");
+            }
+            while (peer.complete()) {
+                // the reader drains the burst
+            }
+        }
+        assertNull(peer.closedWith, "10,000 frames in bursts of 2,000: far more than a frame count allowed");
+        assertEquals(10_000, peer.written.size());
+    }
+
+    @Test
+    void framesQueuedBeforeTheSessionExistsAreWrittenOnceItIsAttached() {
+        ClientConnection client = new ClientConnection(chars(100), closer);
+        client.send("history 1");
+        client.send("history 2");
+        ManualPeer peer = new ManualPeer();
+        client.attach(peer);
+        assertEquals(List.of("history 1"), peer.written);
+        peer.complete();
+        client.send("live");
+        peer.complete();
+        assertEquals(List.of("history 1", "history 2", "live"), peer.written);
     }
 
     @Test
@@ -106,7 +160,7 @@ class ClientConnectionTest {
                 completer.execute(this::complete); // like a container's write-completion thread
             }
         };
-        ClientConnection client = new ClientConnection(peer, threads * perThread, closer);
+        ClientConnection client = new ClientConnection(peer, chars(threads * perThread * 16L), closer);
         for (int t = 0; t < threads; t++) {
             int sender = t;
             new Thread(() -> {

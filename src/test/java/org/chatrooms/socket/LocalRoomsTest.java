@@ -67,9 +67,16 @@ class LocalRoomsTest {
         relay.close();
     }
 
+    /** A socket of {@code room} as a handshake makes it: no session yet, not in its room yet. */
+    private RoomSocket unopened(RoomName room) {
+        ClientConnection connection = new ClientConnection(new ClientConnection.Limits(10_000, Long.MAX_VALUE),
+                Runnable::run);
+        return new RoomSocket(room, connection, codec, 10_000);
+    }
+
     /** A socket of {@code room} on {@code peer}, caught up from an empty history and open. */
     private RoomSocket joined(RoomName room, RecordingPeer peer) {
-        RoomSocket socket = new RoomSocket(room, new ClientConnection(10, Runnable::run), codec, 10);
+        RoomSocket socket = unopened(room);
         Stages.await(rooms.join(socket));
         HistoryFilter none = HistoryFilter.latest(0);
         socket.catchUp(Stages.await(relay.history(room, none)), none);
@@ -119,7 +126,7 @@ class LocalRoomsTest {
         RecordingPeer peer = new RecordingPeer();
         RoomSocket early = joined(lobby, new RecordingPeer());
         relay.publish(new ChatPost(lobby, "ann", "one"));
-        RoomSocket late = new RoomSocket(lobby, new ClientConnection(10, Runnable::run), codec, 10);
+        RoomSocket late = unopened(lobby);
         Stages.await(rooms.join(late));
         relay.publish(new ChatPost(lobby, "ann", "two"));
         HistoryFilter latest = HistoryFilter.latest(10);

@@ -12,7 +12,8 @@ import org.chatrooms.dev.ChatServer;
 /**
  * Several chat nodes (each a whole embedded Tomcat with the built WAR, on its own free port) sharing one Redis
  * under a key prefix unique to this cluster, so tests never see each other's rooms. Each node reads its Redis
- * settings from context parameters, so nodes of one JVM can even point at different Redis servers.
+ * settings from context parameters, so nodes of one JVM can even point at different Redis servers. Their senders
+ * are test scripts, not people: the per-socket rate limit is off ({@code CHAT_RATE_LIMIT=0}) unless a test sets it.
  * {@link #close()} stops every node and then checks that no relay thread outlived them.
  */
 public final class ChatCluster implements AutoCloseable {
@@ -58,7 +59,7 @@ public final class ChatCluster implements AutoCloseable {
 
     /** A node with extra context parameters, e.g. a different {@code CHAT_REDIS_URL}. */
     public ChatServer startNode(Map<String, String> parameters) {
-        Map<String, String> all = new HashMap<>(Map.of("CHAT_REDIS_URL", redisUrl, "CHAT_REDIS_PREFIX", prefix));
+        Map<String, String> all = new HashMap<>(environment());
         all.putAll(parameters);
         try {
             ChatServer node = ChatServer.start(all);
@@ -71,7 +72,7 @@ public final class ChatCluster implements AutoCloseable {
 
     /** Environment for a node in another JVM ({@link NodeProcess}) that joins this cluster. */
     public Map<String, String> environment() {
-        return Map.of("CHAT_REDIS_URL", redisUrl, "CHAT_REDIS_PREFIX", prefix);
+        return Map.of("CHAT_REDIS_URL", redisUrl, "CHAT_REDIS_PREFIX", prefix, "CHAT_RATE_LIMIT", "0");
     }
 
     public void stop(ChatServer node) throws Exception {
