@@ -247,16 +247,24 @@ final class ImageServer extends StandaloneServer {
     record Result(int status, String output) {
     }
 
-    /** Runs a short command with a deadline; status -1 if it had to be killed. */
+    /**
+     * Runs a short command with a deadline; status -1 if it had to be killed. Its output goes to a file, not a
+     * pipe, so that a command printing more than a pipe holds cannot block before the deadline.
+     */
     static Result run(Duration timeout, List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            return new Result(-1, "killed after " + timeout);
+        Path output = Files.createTempFile("chat-command-", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                return new Result(-1, "killed after " + timeout + ": " + Files.readString(output));
+            }
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.exitValue(), output);
     }
 }
