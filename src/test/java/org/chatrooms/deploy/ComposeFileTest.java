@@ -91,7 +91,8 @@ class ComposeFileTest {
             Map<String, Object> build = map(node.getValue().get("build"), node.getKey() + ".build");
             Path dockerfilePath = PROJECT.resolve(String.valueOf(build.get("context")))
                     .resolve(String.valueOf(build.getOrDefault("dockerfile", "Dockerfile"))).normalize();
-            assertEquals(dockerfile.file(), dockerfilePath, node.getKey() + " is not built from the project's Dockerfile");
+            assertEquals(dockerfile.file(), dockerfilePath,
+                    node.getKey() + " is not built from the project's Dockerfile");
         }
     }
 
@@ -143,7 +144,8 @@ class ComposeFileTest {
         URI url = URI.create(urls.get(0));
         assertEquals("redis", url.getScheme(), url.toString());
         Map<String, Object> redis = map(services.get(url.getHost()), "service " + url.getHost());
-        assertTrue(String.valueOf(redis.get("image")).startsWith("redis:"), "service " + url.getHost() + " is no Redis");
+        assertTrue(String.valueOf(redis.get("image")).startsWith("redis:"),
+                "service " + url.getHost() + " is no Redis");
         assertFalse(String.valueOf(redis.get("command")).contains("--port"), "Redis moved off its default port");
         assertEquals(RedisRelayConfig.DEFAULT_PORT, url.getPort(), url.toString());
         // Redis and the nodes share a network that nginx is not on.
@@ -315,7 +317,7 @@ class ComposeFileTest {
         return text;
     }
 
-    /** Compose's interpolation with no variable set: {@code ${NAME:-default}} is the default, {@code $$} a {@code $}. */
+    /** Compose's interpolation with no variable set: {@code ${NAME:-default}} is the default, {@code $$} is $. */
     private static Object interpolate(Object node) {
         if (node instanceof String text) {
             Matcher matcher = INTERPOLATION.matcher(text);

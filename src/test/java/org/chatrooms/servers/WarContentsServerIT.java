@@ -37,6 +37,11 @@ class WarContentsServerIT {
             "Ljakarta/enterprise/inject/Stereotype;", "Ljakarta/enterprise/inject/Model;", "Ljakarta/ejb/",
             "Ljavax/enterprise/context/", "Ljavax/ejb/");
 
+    /** Service files that register CDI extensions, which a CDI container runs. */
+    private static final List<String> CDI_EXTENSIONS = List.of(
+            "META-INF/services/jakarta.enterprise.inject.spi.Extension",
+            "META-INF/services/jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension");
+
     /**
      * A CDI container (OpenWebBeans in TomEE, Weld in Payara) finds nothing to discover in the WAR: no
      * {@code beans.xml} (in {@code WEB-INF}, {@code WEB-INF/classes/META-INF} or any bundled jar), no portable
@@ -69,13 +74,12 @@ class WarContentsServerIT {
         List<String> found = new ArrayList<>();
         for (ZipEntry entry = jar.getNextEntry(); entry != null; entry = jar.getNextEntry()) {
             String name = entry.getName();
-            if (name.equals("META-INF/beans.xml")
-                    || name.equals("META-INF/services/jakarta.enterprise.inject.spi.Extension")
-                    || name.equals("META-INF/services/jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension")) {
+            if (name.equals("META-INF/beans.xml") || CDI_EXTENSIONS.contains(name)) {
                 found.add(jarName + "!/" + name);
             } else if (name.endsWith(".class")) {
                 String entryName = name;
-                managedAnnotation(jar.readAllBytes()).ifPresent(a -> found.add(jarName + "!/" + entryName + " uses " + a));
+                managedAnnotation(jar.readAllBytes())
+                        .ifPresent(a -> found.add(jarName + "!/" + entryName + " uses " + a));
             }
         }
         return found;
