@@ -21,12 +21,15 @@ import org.chatrooms.testing.Dockerfile;
  * The production image without a Docker engine: the steps of the project's {@code Dockerfile} performed on the
  * unpacked Tomcat distribution of the image's line, then the image's command run as the image's user.
  *
+ * <p>First the build stage, in {@code target/servers/image/build} (its WORKDIR): its COPYs from this checkout, then
+ * its RUN, the Maven Wrapper build, whose WAR the runtime stage copies (its output is in {@code build.log}).
+ *
  * <p>A directory under {@code target/servers/image/root} stands for the image's {@code /}. In it, first what the
  * base image {@code tomcat:10.1-jre17} is (docker-library/tomcat, {@code 10.1/jdk17/temurin-noble/Dockerfile},
  * which the jre17 image copies): the distribution at {@code $CATALINA_HOME}, its example applications moved to
  * {@code webapps.dist}, everything world-readable, {@code logs}, {@code temp} and {@code work} mode 1777. Then every
  * instruction of the Dockerfile's last stage, read from the file: {@code ENV}s become the server's environment,
- * {@code COPY}s are copied (from the context, or the build stage's output, which is this build's {@code target/}),
+ * {@code COPY}s are copied (from the context, or from the build stage's directory),
  * the {@code USER}'s numeric ids run the server through {@code setpriv}, and {@link #healthCommand} is the
  * {@code HEALTHCHECK}'s command. An instruction this class cannot perform fails the test, so the Dockerfile cannot
  * grow a step that this test silently skips.
@@ -39,6 +42,8 @@ final class ImageServer extends StandaloneServer {
 
     /** The base image's command, which the Dockerfile keeps (it has no CMD of its own). */
     private static final List<String> BASE_IMAGE_COMMAND = List.of("catalina.sh", "run");
+    /** The build stage compiles and packages on a shared two-core machine. */
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     /** A port number standing alone, not part of a longer number. */
     private static final String PORT_TOKEN = "(?<![0-9])%d(?![0-9])";
 
@@ -47,6 +52,9 @@ final class ImageServer extends StandaloneServer {
     private final Path distribution;
     private final int[] user;
     private Path catalinaHome;
+    /** Stands for the build stage's WORKDIR. */
+    private Path buildDirectory;
+    private Duration buildTime;
 
     private ImageServer(Dockerfile dockerfile, Path distribution) {
         super("Image steps on Tomcat " + distribution.getFileName(), "image");
@@ -76,6 +84,11 @@ final class ImageServer extends StandaloneServer {
         return user.clone();
     }
 
+    /** How long the build stage took (part of {@link #startup()}). */
+    Duration buildTime() {
+        return buildTime;
+    }
+
     /** Where {@code $CATALINA_HOME} of the image is on this machine. */
     Path catalinaHome() {
         return catalinaHome;
@@ -83,6 +96,10 @@ final class ImageServer extends StandaloneServer {
 
     @Override
     protected ProcessHandle launch(Path war, Path directory) throws IOException, InterruptedException {
+        buildDirectory = directory.resolve("build");
+        long begin = System.nanoTime();
+        runBuildStage(buildDirectory, directory.resolve("build.log"));
+        buildTime = Duration.ofNanos(System.nanoTime() - begin);
         Path root = directory.resolve("root");
         catalinaHome = inImage(root, env("CATALINA_HOME"));
         layOutBaseImage(catalinaHome);
@@ -125,6 +142,72 @@ final class ImageServer extends StandaloneServer {
         return startChild(builder);
     }
 
+    /**
+     * The build stage: its COPYs from the context into {@code workdir} (standing for its WORKDIR), then its RUNs
+     * there with {@code sh -c} (a {@code --mount=type=cache,target=/root/.m2} is this machine's own {@code ~/.m2},
+     * which is what the cache holds). Its JDK is this machine's Java 17; the Maven is the wrapper's.
+     */
+    private void runBuildStage(Path workdir, Path log) throws IOException, InterruptedException {
+        Dockerfile.Stage build = dockerfile.stage("build");
+        Files.createDirectories(workdir);
+        for (Dockerfile.Instruction instruction : build.instructions()) {
+            switch (instruction.keyword()) {
+                case "WORKDIR" -> {
+                    // workdir stands for it
+                }
+                case "COPY" -> {
+                    Dockerfile.Copy copy = Dockerfile.Copy.parse(instruction);
+                    if (copy.fromStage().isPresent() || copy.chown().isPresent()) {
+                        throw new AssertionError("ImageServer cannot perform build stage COPY " + copy);
+                    }
+                    for (String source : copy.sources()) {
+                        Path from = dockerfile.context().resolve(source).normalize();
+                        boolean intoDirectory = copy.destination().endsWith("/") || copy.sources().size() > 1;
+                        Path to = workdir.resolve(copy.destination()).normalize();
+                        if (Files.isDirectory(from)) {
+                            copyTree(from, to);
+                        } else {
+                            Path target = intoDirectory ? to.resolve(from.getFileName().toString()) : to;
+                            Files.createDirectories(target.getParent());
+                            Files.copy(from, target, StandardCopyOption.COPY_ATTRIBUTES);
+                        }
+                    }
+                }
+                case "RUN" -> {
+                    String command = instruction.arguments().trim();
+                    while (command.startsWith("--mount=")) {
+                        String mount = command.substring(0, command.indexOf(' '));
+                        if (!mount.equals("--mount=type=cache,target=/root/.m2")) {
+                            throw new AssertionError("ImageServer cannot perform RUN " + mount);
+                        }
+                        command = command.substring(mount.length()).trim();
+                    }
+                    ProcessBuilder run = new ProcessBuilder("sh", "-c", command).directory(workdir.toFile())
+                            .redirectErrorStream(true).redirectOutput(log.toFile());
+                    // A clean environment, as in a docker build (none of the outer Maven's variables).
+                    Map<String, String> environment = run.environment();
+                    environment.clear();
+                    environment.put("PATH", JAVA_HOME.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
+                    environment.put("HOME", System.getProperty("user.home"));
+                    environment.put("JAVA_HOME", JAVA_HOME.toString());
+                    environment.put("LANG", "C.UTF-8");
+                    Process process = run.start();
+                    process.getOutputStream().close();
+                    if (!process.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        process.destroyForcibly();
+                        process.waitFor(10, TimeUnit.SECONDS);
+                        throw new AssertionError("Build stage RUN " + command + " took over " + BUILD_TIMEOUT);
+                    }
+                    if (process.exitValue() != 0) {
+                        throw new AssertionError("Build stage RUN " + command + " failed with " + process.exitValue()
+                                + ": " + Files.readString(log));
+                    }
+                }
+                default -> throw new AssertionError("ImageServer cannot perform build stage " + instruction.keyword());
+            }
+        }
+    }
+
     /** The part of the base image that this server needs, done as its Dockerfile does it. */
     private void layOutBaseImage(Path home) throws IOException, InterruptedException {
         copyTree(distribution, home);
@@ -156,9 +239,8 @@ final class ImageServer extends StandaloneServer {
     }
 
     /**
-     * A COPY's source file on this machine: in the build context, or for {@code --from=<stage>} in that stage's
-     * working directory, which holds a copy of the context and what {@code mvnw package} built there, i.e. this
-     * project and the {@code target/} that this test run's own build just filled. One file per source.
+     * A COPY's source file on this machine: in the build context, or for {@code --from=build} in the directory that
+     * {@link #runBuildStage} built in. One file per source.
      */
     private Path source(Dockerfile.Copy copy, String source) throws IOException {
         String relative = source;
@@ -170,7 +252,7 @@ final class ImageServer extends StandaloneServer {
             }
             relative = source.substring(prefix.length());
         }
-        Path pattern = dockerfile.context().resolve(relative);
+        Path pattern = (copy.fromStage().isPresent() ? buildDirectory : dockerfile.context()).resolve(relative);
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.getFileName());
         List<Path> matches;
         try (var files = Files.list(pattern.getParent())) {

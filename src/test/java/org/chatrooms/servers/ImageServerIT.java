@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.Dockerfile;
+import org.chatrooms.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,15 +39,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The production image's steps on a real Tomcat of the image's line ({@link ImageServer}): our {@code server.xml}
- * and logging, the WAR as {@code ROOT.war}, the image's non-root user, the {@code HEALTHCHECK} command, all read
- * from the {@code Dockerfile}. Then what the image promises: the server runs as that user and cannot change its own
- * files, the health command tells ready from not ready, chat works, Tomcat's own error pages name no version, and
- * SIGTERM (docker stop) stops it cleanly.
+ * The production image's steps on a real Tomcat of the image's line ({@link ImageServer}): the build stage's Maven
+ * Wrapper build, our {@code server.xml} and logging, the WAR it built as {@code ROOT.war}, the image's non-root
+ * user, the {@code HEALTHCHECK} command, all read from the {@code Dockerfile}. Then what the image promises: the
+ * server runs as that user and cannot change its own files, the health command tells ready from not ready, chat
+ * works, Tomcat's own error pages name no version, and SIGTERM (docker stop) stops it cleanly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(300)
+@Timeout(600)
 class ImageServerIT {
 
     private static final Logger LOG = Logger.getLogger(ImageServerIT.class.getName());
@@ -63,8 +65,9 @@ class ImageServerIT {
         assumeTrue(root, "ImageServerIT runs the server as the image's user through setpriv, which needs root");
         server = ImageServer.of(dockerfile, "chat.tomcat10.home");
         server.start();
-        LOG.info(() -> server.name() + " served the WAR " + server.startup().toMillis()
-                + " ms after its process started");
+        LOG.info(() -> server.name() + ": build stage " + server.buildTime().toMillis()
+                + " ms, then Tomcat served the WAR " + server.startup().minus(server.buildTime()).toMillis()
+                + " ms after it was started");
     }
 
     @AfterAll
@@ -151,6 +154,19 @@ class ImageServerIT {
             probe.stop(0);
         }
         assertNotEquals(0, server.runHealthCommand(StandaloneServer.freePort()), "passed with nothing listening");
+    }
+
+    /** The JSPs compile (into work/, as the non-root user) and render; the probes answer. */
+    @Test
+    void pagesRenderAndProbesAnswer() {
+        HttpResponse<String> index = Http.get(server.httpBase("").resolve("chat/"));
+        assertEquals(200, index.statusCode());
+        assertTrue(index.body().contains("id=\"room-name-input\""), index.body());
+        HttpResponse<String> room = Http.get(server.httpBase("").resolve("chat/lobby/"));
+        assertEquals(200, room.statusCode());
+        assertTrue(room.body().contains("id=\"chat-log\""), room.body());
+        assertEquals("ok", Http.get(server.httpBase("").resolve("healthz")).body());
+        assertEquals("ready", Http.get(server.httpBase("").resolve("readyz")).body());
     }
 
     @Test
