@@ -29,6 +29,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.Dockerfile;
 import org.chatrooms.testing.Http;
+import org.chatrooms.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,6 +52,12 @@ import org.junit.jupiter.api.Timeout;
 class ImageServerIT {
 
     private static final Logger LOG = Logger.getLogger(ImageServerIT.class.getName());
+    private static final int IDLE_SOCKETS = 1000;
+    /** Twice today's figure: more would halve the sockets a node's memory holds. */
+    private static final double MAX_HEAP_PER_SOCKET_KIB = 128;
+    /** The heap lines of jcmd GC.heap_info (G1, or the generations of the other collectors), not Metaspace. */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*(?:garbage-first heap|def new generation"
+            + "|tenured generation|PSYoungGen|ParOldGen)\\b.*?used (\\d+)K");
     /** {@code FROM tomcat:<line>-jre<java>} */
     private static final Pattern TOMCAT_IMAGE = Pattern.compile("tomcat:(\\d+\\.\\d+)-jre(\\d+)");
 
@@ -180,6 +187,48 @@ class ImageServerIT {
             assertEquals("hi ann", ann.nextChat().getString("message"));
             assertEquals("hi ann", bob.nextChat().getString("message"));
         }
+    }
+
+    /**
+     * The sizing in docs/operations.md (about 10,000 idle sockets in the heap of a 1 GiB container, ~64 KiB each)
+     * holds with the image's connector: {@link #IDLE_SOCKETS} bare sockets, the server's heap after a full GC
+     * before and after, read with jcmd. Prints the figure; fails only above {@link #MAX_HEAP_PER_SOCKET_KIB}.
+     */
+    @Test
+    void heapPerIdleSocketFitsTheRunbooksSizing() throws Exception {
+        List<RawWebSocket> sockets = new ArrayList<>();
+        try {
+            long before = liveHeapKib();
+            for (int i = 0; i < IDLE_SOCKETS; i++) {
+                sockets.add(RawWebSocket.open(server.wsBase("").resolve("ws/chat/idle_" + (i % 50) + "/"), 0));
+            }
+            long after = liveHeapKib();
+            double perSocket = (after - before) / (double) IDLE_SOCKETS;
+            LOG.info(() -> String.format("%s: heap per idle socket %.1f KiB (%d sockets, %d rooms)", server.name(),
+                    perSocket, IDLE_SOCKETS, 50));
+            assertTrue(perSocket < MAX_HEAP_PER_SOCKET_KIB, perSocket + " KiB per idle socket");
+        } finally {
+            for (RawWebSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** The server's used heap after a full collection, in KiB. */
+    private long liveHeapKib() throws Exception {
+        String jcmd = StandaloneServer.JAVA_HOME.resolve("bin/jcmd").toString();
+        String pid = Long.toString(server.pid());
+        ImageServer.Result gc = ImageServer.run(Duration.ofSeconds(60), List.of(jcmd, pid, "GC.run"));
+        assertEquals(0, gc.status(), gc.output());
+        ImageServer.Result info = ImageServer.run(Duration.ofSeconds(60), List.of(jcmd, pid, "GC.heap_info"));
+        assertEquals(0, info.status(), info.output());
+        long used = 0;
+        Matcher heap = HEAP_USED.matcher(info.output());
+        while (heap.find()) {
+            used += Long.parseLong(heap.group(1));
+        }
+        assertTrue(used > 0, info.output());
+        return used;
     }
 
     /** A request Tomcat refuses before the application sees it: its error page without version or report. */
