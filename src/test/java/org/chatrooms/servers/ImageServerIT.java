@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Timeout;
 class ImageServerIT {
 
     private static final Logger LOG = Logger.getLogger(ImageServerIT.class.getName());
-    private static final int IDLE_SOCKETS = 1000;
+    private static final int IDLE_SOCKETS = 500;
     /** Twice today's figure: more would halve the sockets a node's memory holds. */
     private static final double MAX_HEAP_PER_SOCKET_KIB = 128;
     /** The heap lines of jcmd GC.heap_info (G1, or the generations of the other collectors), not Metaspace. */
