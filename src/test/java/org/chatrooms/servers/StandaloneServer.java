@@ -84,6 +84,11 @@ public abstract class StandaloneServer implements AutoCloseable {
         return line -> false;
     }
 
+    /** The context paths {@link #launch} deploys the WAR at: ROOT ("") and {@link #CONTEXT_PATH}. */
+    protected List<String> contexts() {
+        return List.of("", CONTEXT_PATH);
+    }
+
     /** Whether {@link #undeploy} works on this server while it runs. */
     public boolean canUndeploy() {
         return false;
@@ -113,7 +118,7 @@ public abstract class StandaloneServer implements AutoCloseable {
         return Path.of(location).toAbsolutePath();
     }
 
-    /** Starts the server and returns once {@code /healthz} of both deployments answers 200. */
+    /** Starts the server and returns once {@code /healthz} of every deployment ({@link #contexts}) answers 200. */
     public StandaloneServer start() throws IOException {
         if (Files.exists(directory)) {
             deleteTree(directory);
@@ -129,10 +134,10 @@ public abstract class StandaloneServer implements AutoCloseable {
         }
         watch(started);
         try {
-            // Both deployments: a server may open its port once the first application is up.
-            Eventually.until(name + " answers /healthz and " + CONTEXT_PATH + "/healthz on port " + port,
-                    startTimeout(), () -> !started.isAlive() || isHealthy(httpBase("").resolve("healthz"))
-                            && isHealthy(httpBase(CONTEXT_PATH).resolve("healthz")));
+            // Every deployment: a server may open its port once the first application is up.
+            Eventually.until(name + " answers /healthz at " + contexts() + " on port " + port,
+                    startTimeout(), () -> !started.isAlive() || contexts().stream()
+                            .allMatch(context -> isHealthy(httpBase(context).resolve("healthz"))));
         } catch (AssertionError e) {
             close();
             throw new AssertionError(e.getMessage() + logTail(), e);
@@ -224,6 +229,11 @@ public abstract class StandaloneServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The PID of the server's JVM, once started. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isRunning() {

@@ -73,15 +73,20 @@ abstract class StandaloneServerContract {
         }
     }
 
-    private URI http(String context, String path) {
+    /** The running server, for a subclass's own tests. */
+    protected StandaloneServer server() {
+        return server;
+    }
+
+    protected URI http(String context, String path) {
         return server.httpBase(context).resolve(path);
     }
 
-    private URI ws(String context, String path) {
+    protected URI ws(String context, String path) {
         return server.wsBase(context).resolve(path);
     }
 
-    private String sameOrigin() {
+    protected String sameOrigin() {
         return "http://127.0.0.1:" + server.port();
     }
 

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,16 +33,32 @@ final class TomcatServer extends StandaloneServer {
             """;
 
     private final Path home;
+    /** Jars added to the server's own class path ({@code $CATALINA_BASE/lib}, on Tomcat's common loader). */
+    private final List<Path> serverLibraries;
+    /** Context descriptors for {@code conf/Catalina/localhost/<name>.xml}, by deployment name. */
+    private final Map<String, String> contextDescriptors;
     private Path webapps;
 
-    private TomcatServer(String name, String id, Path home) {
+    private TomcatServer(String name, String id, Path home, List<Path> serverLibraries,
+            Map<String, String> contextDescriptors) {
         super(name, id);
         this.home = home;
+        this.serverLibraries = List.copyOf(serverLibraries);
+        this.contextDescriptors = Map.copyOf(contextDescriptors);
     }
 
     /** The distribution the {@code servers} profile unpacked to the path in system property {@code property}. */
     static TomcatServer of(String name, String id, String property) {
-        return new TomcatServer(name, id, distribution(property));
+        return new TomcatServer(name, id, distribution(property), List.of(), Map.of());
+    }
+
+    /**
+     * The same, with {@code libraries} in the server's {@code lib/} and {@code descriptors} (deployment name, e.g.
+     * {@code chat-app}, to the XML of its {@code <Context>}) in {@code conf/Catalina/localhost/}.
+     */
+    static TomcatServer withServerLibraries(String name, String id, String property, List<Path> libraries,
+            Map<String, String> descriptors) {
+        return new TomcatServer(name, id, distribution(property), libraries, descriptors);
     }
 
     @Override
@@ -62,6 +80,19 @@ final class TomcatServer extends StandaloneServer {
                 "<Connector port=\"" + port() + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
         Files.writeString(serverXml, xml, StandardCharsets.UTF_8);
         Files.writeString(base.resolve("conf/logging.properties"), LOGGING, StandardCharsets.UTF_8);
+
+        if (!serverLibraries.isEmpty()) {
+            Files.createDirectories(base.resolve("lib"));
+            for (Path library : serverLibraries) {
+                Files.copy(library, base.resolve("lib").resolve(library.getFileName()));
+            }
+        }
+        for (var descriptor : contextDescriptors.entrySet()) {
+            Path hostConf = base.resolve("conf/Catalina/localhost");
+            Files.createDirectories(hostConf);
+            Files.writeString(hostConf.resolve(descriptor.getKey() + ".xml"), descriptor.getValue(),
+                    StandardCharsets.UTF_8);
+        }
 
         webapps = base.resolve("webapps");
         Files.copy(war, webapps.resolve("ROOT.war"));
