@@ -56,6 +56,7 @@ public final class ChatNode implements AutoCloseable {
                 new ClientConnection.Limits(config.sendQueueBytes(),
                         TimeUnit.SECONDS.toNanos(config.sendQueueSeconds())),
                 config.retention().historySize(), config.rateLimit(), config.rateBurst(),
+                Duration.ofSeconds(config.pingSeconds()),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin())), relay, closer, timer);
         relay.start(hub.relayListener());
     }

@@ -18,6 +18,8 @@ import org.chatrooms.relay.StreamRetention;
  * @param sendQueueBytes       what may wait for one client (characters of its queued frames, close to bytes)
  *                             before it counts as too slow and is disconnected (1013)
  * @param sendQueueSeconds     how long a frame may wait for one client before it counts as too slow
+ * @param pingSeconds          keepalive: each socket is pinged this often, and closed after two silent intervals;
+ *                             0 turns pings off
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
  * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
@@ -34,6 +36,7 @@ public record ChatConfig(
         int maxFrameChars,
         int sendQueueBytes,
         int sendQueueSeconds,
+        int pingSeconds,
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
@@ -47,6 +50,8 @@ public record ChatConfig(
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
     public static final int DEFAULT_SEND_QUEUE_BYTES = 1 << 20;
     public static final int DEFAULT_SEND_QUEUE_SECONDS = 10;
+    /** Shorter than nginx's and common load balancers' idle timeouts (60 s), so idle sockets are not cut. */
+    public static final int DEFAULT_PING_SECONDS = 25;
     public static final String DEFAULT_REDIS_PREFIX = "chat:";
     /** Django's default for {@code DEBUG} without {@code ALLOWED_HOSTS}: the loopback names only. */
     public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
@@ -58,6 +63,9 @@ public record ChatConfig(
         requirePositive("CHAT_MAX_FRAME_CHARS", maxFrameChars);
         requirePositive("CHAT_SEND_QUEUE_BYTES", sendQueueBytes);
         requirePositive("CHAT_SEND_QUEUE_SECONDS", sendQueueSeconds);
+        if (pingSeconds < 0) {
+            throw new IllegalArgumentException("CHAT_PING_SECONDS must not be negative, not " + pingSeconds);
+        }
         allowedOrigins = List.copyOf(allowedOrigins);
         allowedHosts = List.copyOf(allowedHosts);
         if (rateLimit < 0) {
@@ -78,6 +86,7 @@ public record ChatConfig(
                 intSetting(settings, "CHAT_MAX_FRAME_CHARS", DEFAULT_MAX_FRAME_CHARS),
                 intSetting(settings, "CHAT_SEND_QUEUE_BYTES", DEFAULT_SEND_QUEUE_BYTES),
                 intSetting(settings, "CHAT_SEND_QUEUE_SECONDS", DEFAULT_SEND_QUEUE_SECONDS),
+                intSetting(settings, "CHAT_PING_SECONDS", DEFAULT_PING_SECONDS),
                 listSetting(settings, "CHAT_ALLOWED_ORIGINS").orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),

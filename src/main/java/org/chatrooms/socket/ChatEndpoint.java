@@ -16,6 +16,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -98,6 +99,7 @@ public class ChatEndpoint {
         if (socket == null) {
             return;
         }
+        socket.connection().heard(System.nanoTime());
         String frame;
         try {
             frame = frames.add(part, last);
@@ -150,6 +152,14 @@ public class ChatEndpoint {
             return hub.codec().parseClientMessage(frame).clientId();
         } catch (ProtocolException e) {
             return e.clientId();
+        }
+    }
+
+    /** The answer to a keepalive ping: the client is there. */
+    @OnMessage
+    public void onPong(PongMessage pong) {
+        if (socket != null) {
+            socket.connection().heard(System.nanoTime());
         }
     }
 

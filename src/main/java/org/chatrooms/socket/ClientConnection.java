@@ -1,6 +1,7 @@
 package org.chatrooms.socket;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -44,6 +45,14 @@ public final class ClientConnection {
     private boolean closing;
     /** A close asked for before the session existed, carried out when it is attached. */
     private CloseReason closeOnAttach;
+    /** When the peer last showed it is there (a frame, a pong, the open); any thread reads it. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /**
+     * Stands for a ping in the queue, compared by identity: a ping waits its turn like any frame, so the socket
+     * still has one writer at a time.
+     */
+    private static final String PING = new String("(ping)");
+    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.allocate(0);
 
     /** The far end of a connection: the container's {@link Session}, or a test's stand-in. */
     public interface Peer {
@@ -53,6 +62,9 @@ public final class ClientConnection {
         void sendText(String frame, SendHandler done);
 
         void close(CloseReason reason) throws IOException;
+
+        /** Writes a ping; blocks until it is written (at once, unless the peer stopped reading). */
+        void sendPing(ByteBuffer payload) throws IOException;
 
         /** Writes that a peer leaves unread this long fail, and the socket is dropped (see {@link #onWritten}). */
         long SEND_TIMEOUT_MILLIS = 30_000;
@@ -68,6 +80,11 @@ public final class ClientConnection {
                 @Override
                 public void sendText(String frame, SendHandler done) {
                     session.getAsyncRemote().sendText(frame, done);
+                }
+
+                @Override
+                public void sendPing(ByteBuffer payload) throws IOException {
+                    session.getAsyncRemote().sendPing(payload);
                 }
 
                 @Override
@@ -112,6 +129,7 @@ public final class ClientConnection {
                 throw new IllegalStateException("already attached");
             }
             peer = attached;
+            lastHeardNanos = System.nanoTime();
             closeNow = closeOnAttach;
             if (closeNow == null) {
                 first = queue.poll();
@@ -157,6 +175,45 @@ public final class ClientConnection {
         }
     }
 
+    /** Whether the container's session is attached (the socket is open). */
+    public boolean isAttached() {
+        return peer != null;
+    }
+
+    /** The peer sent something (a frame, a pong): it is alive. */
+    public void heard(long nowNanos) {
+        lastHeardNanos = nowNanos;
+    }
+
+    /** How long the peer has said nothing, at {@code nowNanos}. */
+    public long silentNanos(long nowNanos) {
+        return nowNanos - lastHeardNanos;
+    }
+
+    /**
+     * Queues a ping (keepalive): written when the frames before it are, by whoever writes next; when the socket is
+     * idle, on {@code writer} rather than the caller, since a ping write blocks if the peer stopped reading.
+     */
+    public void ping(Executor writer) {
+        synchronized (this) {
+            if (closing || peer == null) {
+                return;
+            }
+            if (writing) {
+                queue.add(PING, System.nanoTime());
+                return;
+            }
+            writing = true;
+        }
+        try {
+            writer.execute(() -> write(PING));
+        } catch (RejectedExecutionException stopping) {
+            synchronized (this) {
+                writing = false;
+            }
+        }
+    }
+
     /** Closes this client from another thread, without waiting; used for shutdown and slow clients. */
     public void close(CloseReason reason) {
         Peer attached;
@@ -190,6 +247,10 @@ public final class ClientConnection {
     }
 
     private void write(String frame) {
+        if (frame == PING) {
+            writePing();
+            return;
+        }
         try {
             peer.sendText(frame, this::onWritten);
         } catch (IllegalStateException e) {
@@ -203,6 +264,17 @@ public final class ClientConnection {
             markGone();
             close(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "Server could not write to this socket"));
         }
+    }
+
+    private void writePing() {
+        SendResult result;
+        try {
+            peer.sendPing(PING_PAYLOAD.duplicate());
+            result = new SendResult();
+        } catch (IOException | RuntimeException e) {
+            result = new SendResult(e);
+        }
+        onWritten(result);
     }
 
     private void onWritten(SendResult result) {

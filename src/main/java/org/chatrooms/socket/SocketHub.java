@@ -74,15 +74,21 @@ public final class SocketHub {
         this.rateBurst = settings.rateBurst();
         this.closer = closer;
         this.timer = timer;
+        if (!settings.pingInterval().isZero()) {
+            long every = settings.pingInterval().toNanos();
+            timer.scheduleWithFixedDelay(() -> keepAlive(every), every, every, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
      * What the socket layer needs of the configuration.
      *
      * @param rateLimit messages per second per socket, 0 for no limit ({@link MessageRateLimit})
+     * @param pingInterval how often each socket is pinged; one silent for two intervals is closed; zero for never
      */
     public record Settings(int maxMessageChars, int maxFrameChars, ClientConnection.Limits sendLimits,
-                           int historySize, int rateLimit, int rateBurst, OriginPolicy originPolicy) {
+                           int historySize, int rateLimit, int rateBurst, Duration pingInterval,
+                           OriginPolicy originPolicy) {
     }
 
     /** The relay's listener: this node's rooms. */
@@ -186,6 +192,32 @@ public final class SocketHub {
             Thread.currentThread().interrupt();
         }
         return sockets.size();
+    }
+
+    /**
+     * Keepalive, on the timer thread once per interval for the whole node (not a task per socket): pings every open
+     * socket, and closes one that said nothing, not even a pong, for two intervals (a peer gone without a word,
+     * which would otherwise hold its socket, and a load balancer's idle connection, forever). Pings are queued
+     * like frames and written on the closer threads when the socket is idle, so this thread never waits on a peer.
+     */
+    private void keepAlive(long intervalNanos) {
+        try {
+            long now = System.nanoTime();
+            for (RoomSocket socket : rooms.allSockets()) {
+                ClientConnection connection = socket.connection();
+                if (!connection.isAttached()) {
+                    continue;
+                }
+                if (connection.silentNanos(now) > 2 * intervalNanos) {
+                    connection.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "No answer to pings"));
+                } else {
+                    connection.ping(closer);
+                }
+            }
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: keepalive must survive anything.
+            LOG.log(Level.SEVERE, "Keepalive round failed", e);
+        }
     }
 
     private void scheduleOpenDeadline(RoomSocket socket) {

@@ -56,6 +56,14 @@ class ClientConnectionTest {
         }
 
         @Override
+        public synchronized void sendPing(java.nio.ByteBuffer payload) {
+            if (!inFlight.isEmpty()) {
+                throw new IllegalStateException("a ping while a write is in flight");
+            }
+            written.add("(ping)");
+        }
+
+        @Override
         public void close(CloseReason reason) {
             closedWith = reason;
             closed.countDown();
@@ -144,6 +152,23 @@ class ClientConnectionTest {
         client.send("live");
         peer.complete();
         assertEquals(List.of("history 1", "history 2", "live"), peer.written);
+    }
+
+    @Test
+    void aPingWaitsForTheWriteInFlightAndTheFramesBeforeIt() {
+        ManualPeer peer = new ManualPeer();
+        ClientConnection client = new ClientConnection(peer, chars(1000), closer);
+        client.send("1");
+        client.send("2");
+        client.ping(Runnable::run);
+        client.send("3");
+        peer.complete();
+        assertEquals(List.of("1", "2"), peer.written);
+        peer.complete(); // "2" done: the ping goes out, blocking, then "3"
+        assertEquals(List.of("1", "2", "(ping)", "3"), peer.written);
+        peer.complete();
+        client.ping(Runnable::run); // idle: written at once, on the given executor
+        assertEquals(List.of("1", "2", "(ping)", "3", "(ping)"), peer.written);
     }
 
     @Test

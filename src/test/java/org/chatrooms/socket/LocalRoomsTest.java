@@ -40,6 +40,10 @@ class LocalRoomsTest {
         }
 
         @Override
+        public void sendPing(java.nio.ByteBuffer payload) {
+        }
+
+        @Override
         public void close(CloseReason reason) {
         }
 

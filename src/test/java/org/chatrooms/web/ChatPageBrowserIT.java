@@ -302,9 +302,11 @@ class ChatPageBrowserIT {
     @Test
     void logFollowsTheConversationUnlessTheReaderScrolledUp() {
         RoomPage a = RoomPage.open(alice, server.httpBase(), "busy");
-        try (ChatClient other = ChatClient.join(server.wsBase(), "busy")) {
+        // Two writers, 20 lines each: a person's socket may send 40 at once (CHAT_RATE_BURST), the join included.
+        try (ChatClient other = ChatClient.join(server.wsBase(), "busy");
+             ChatClient another = ChatClient.join(server.wsBase(), "busy")) {
             for (int i = 1; i <= 40; i++) {
-                other.sendRaw("{\"message\":\"line " + i + "\",\"user\":\"Carol\"}");
+                (i % 2 == 0 ? other : another).sendRaw("{\"message\":\"line " + i + "\",\"user\":\"Carol\"}");
             }
             a.awaitText("line 40");
             alice.until(d -> isAtBottom(), "log scrolled to the newest message");
