@@ -20,6 +20,7 @@ import org.chatrooms.relay.redis.RedisRelay;
 import org.chatrooms.relay.redis.RedisRelayConfig;
 import org.chatrooms.socket.ClientConnection;
 import org.chatrooms.socket.OriginPolicy;
+import org.chatrooms.socket.SocketCaps;
 import org.chatrooms.socket.SocketHub;
 
 /**
@@ -57,7 +58,9 @@ public final class ChatNode implements AutoCloseable {
                         TimeUnit.SECONDS.toNanos(config.sendQueueSeconds())),
                 config.retention().historySize(), config.rateLimit(), config.rateBurst(),
                 Duration.ofSeconds(config.pingSeconds()),
-                new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin())), relay, closer, timer);
+                new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin()),
+                new SocketCaps(config.maxSockets(), config.maxSocketsPerAddress(), config.maxRoomSockets()),
+                config.trustedProxies()), relay, closer, timer);
         relay.start(hub.relayListener());
     }
 

@@ -20,6 +20,10 @@ import org.chatrooms.relay.StreamRetention;
  * @param sendQueueSeconds     how long a frame may wait for one client before it counts as too slow
  * @param pingSeconds          keepalive: each socket is pinged this often, and closed after two silent intervals;
  *                             0 turns pings off
+ * @param maxSockets           sockets this node accepts ({@code CHAT_MAX_SOCKETS}); 0 for no cap
+ * @param maxSocketsPerAddress sockets one client address may hold on this node; 0 for no cap
+ * @param maxRoomSockets       sockets one room may have on this node; 0 for no cap
+ * @param trustedProxies       proxy addresses whose {@code X-Forwarded-For} names the client
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
  * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
@@ -37,6 +41,10 @@ public record ChatConfig(
         int sendQueueBytes,
         int sendQueueSeconds,
         int pingSeconds,
+        int maxSockets,
+        int maxSocketsPerAddress,
+        int maxRoomSockets,
+        List<String> trustedProxies,
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
@@ -52,6 +60,11 @@ public record ChatConfig(
     public static final int DEFAULT_SEND_QUEUE_SECONDS = 10;
     /** Shorter than nginx's and common load balancers' idle timeouts (60 s), so idle sockets are not cut. */
     public static final int DEFAULT_PING_SECONDS = 25;
+    /** As many as the shipped server.xml's maxConnections: about 0.6 GiB of heap at ~60 KiB a socket. */
+    public static final int DEFAULT_MAX_SOCKETS = 10_000;
+    /** Generous for offices behind one NAT address, yet a single script cannot take the node. */
+    public static final int DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
+    public static final int DEFAULT_MAX_ROOM_SOCKETS = 5_000;
     public static final String DEFAULT_REDIS_PREFIX = "chat:";
     /** Django's default for {@code DEBUG} without {@code ALLOWED_HOSTS}: the loopback names only. */
     public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
@@ -63,6 +76,10 @@ public record ChatConfig(
         requirePositive("CHAT_MAX_FRAME_CHARS", maxFrameChars);
         requirePositive("CHAT_SEND_QUEUE_BYTES", sendQueueBytes);
         requirePositive("CHAT_SEND_QUEUE_SECONDS", sendQueueSeconds);
+        requireNotNegative("CHAT_MAX_SOCKETS", maxSockets);
+        requireNotNegative("CHAT_MAX_SOCKETS_PER_ADDRESS", maxSocketsPerAddress);
+        requireNotNegative("CHAT_MAX_ROOM_SOCKETS", maxRoomSockets);
+        trustedProxies = List.copyOf(trustedProxies);
         if (pingSeconds < 0) {
             throw new IllegalArgumentException("CHAT_PING_SECONDS must not be negative, not " + pingSeconds);
         }
@@ -87,6 +104,10 @@ public record ChatConfig(
                 intSetting(settings, "CHAT_SEND_QUEUE_BYTES", DEFAULT_SEND_QUEUE_BYTES),
                 intSetting(settings, "CHAT_SEND_QUEUE_SECONDS", DEFAULT_SEND_QUEUE_SECONDS),
                 intSetting(settings, "CHAT_PING_SECONDS", DEFAULT_PING_SECONDS),
+                intSetting(settings, "CHAT_MAX_SOCKETS", DEFAULT_MAX_SOCKETS),
+                intSetting(settings, "CHAT_MAX_SOCKETS_PER_ADDRESS", DEFAULT_MAX_SOCKETS_PER_ADDRESS),
+                intSetting(settings, "CHAT_MAX_ROOM_SOCKETS", DEFAULT_MAX_ROOM_SOCKETS),
+                listSetting(settings, "CHAT_TRUSTED_PROXIES").orElse(List.of()),
                 listSetting(settings, "CHAT_ALLOWED_ORIGINS").orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),
@@ -128,6 +149,12 @@ public record ChatConfig(
             case "false", "no", "0", "off" -> false;
             default -> throw new IllegalArgumentException("expected true or false, not '" + value + "'");
         };
+    }
+
+    private static void requireNotNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative (0 turns it off), not " + value);
+        }
     }
 
     private static void requirePositive(String name, int value) {

@@ -80,7 +80,7 @@ public class ChatEndpoint {
             if (admitted != null) {
                 hub.leave(admitted);
             }
-            admitted = hub.admit(room.get(), session.getRequestParameterMap());
+            admitted = hub.admit(room.get(), session.getRequestParameterMap(), null);
         }
         if (!admitted.open(ClientConnection.Peer.of(session))) {
             session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "The handshake took too long; reconnect"));

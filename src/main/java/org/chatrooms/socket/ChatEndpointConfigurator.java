@@ -1,5 +1,7 @@
 package org.chatrooms.socket;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import jakarta.websocket.HandshakeResponse;
@@ -44,8 +46,18 @@ public class ChatEndpointConfigurator extends ServerEndpointConfig.Configurator 
             return; // @OnOpen sends the socket away
         }
         ChatPaths.socketRoom(request.getRequestURI())
-                .map(room -> current.admit(room, request.getParameterMap()))
+                .map(room -> current.admit(room, request.getParameterMap(), clientAddress(request)))
                 .ifPresent(socket -> config.getUserProperties().put(ADMITTED, socket));
+    }
+
+    /** What the handshake filter found out about the client's address ({@link ClientAddress}), or null. */
+    private static String clientAddress(HandshakeRequest request) {
+        for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
+            if (ClientAddress.HEADER.equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     @Override

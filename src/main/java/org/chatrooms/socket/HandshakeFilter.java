@@ -30,6 +30,7 @@ public final class HandshakeFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
     /** Refusals are attacker-driven: one line a minute with a count, values cut to {@link LogText#MAX_CHARS}. */
     private final ThrottledLog refusals = new ThrottledLog(LOG, Level.INFO, Duration.ofMinutes(1));
+    private final ThrottledLog capped = new ThrottledLog(LOG, Level.WARNING, Duration.ofMinutes(1));
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -45,7 +46,8 @@ public final class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "Not a chat room");
             return;
         }
-        OriginPolicy policy = SocketHub.of(request.getServletContext()).originPolicy();
+        SocketHub hub = SocketHub.of(request.getServletContext());
+        OriginPolicy policy = hub.originPolicy();
         String origin = request.getHeader("Origin");
         if (!policy.allows(origin, request.getHeader("Host"))) {
             refusals.log(() -> "Refused WebSocket handshake from Origin " + LogText.quote(origin) + " to Host "
@@ -53,6 +55,19 @@ public final class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
-        chain.doFilter(path.endsWith("/") ? TrailingSlash.stripped(request) : request, response);
+        HttpServletRequest upgrade = path.endsWith("/") ? TrailingSlash.stripped(request) : request;
+        if (UpgradeRequests.isHandshake(request)) {
+            String address = hub.clientAddress(request);
+            var refusal = hub.refusal(room.get(), address);
+            if (refusal.isPresent()) {
+                capped.log(() -> "Refused WebSocket handshakes over a cap: " + refusal.get().text() + " (last from "
+                        + LogText.quote(address) + ")");
+                response.setHeader("Retry-After", "10");
+                response.sendError(refusal.get().status(), refusal.get().text());
+                return;
+            }
+            upgrade = ClientAddress.attach(upgrade, address);
+        }
+        chain.doFilter(upgrade, response);
     }
 }

@@ -54,11 +54,17 @@ public final class LocalRooms implements RelayListener {
         return joined.subscribed;
     }
 
-    /** Removes a socket; an empty room disappears and the relay stops sending it here. */
-    public void leave(RoomSocket socket) {
+    /**
+     * Removes a socket; an empty room disappears and the relay stops sending it here.
+     *
+     * @return whether it was in its room (false when it had left already)
+     */
+    public boolean leave(RoomSocket socket) {
+        boolean[] removed = new boolean[1];
         rooms.computeIfPresent(socket.room(), (name, existing) -> {
             if (existing.members.remove(socket)) {
                 sockets.decrementAndGet();
+                removed[0] = true;
             }
             if (existing.members.isEmpty()) {
                 relay.leave(name);
@@ -71,6 +77,13 @@ public final class LocalRooms implements RelayListener {
                 notifyAll();
             }
         }
+        return removed[0];
+    }
+
+    /** Sockets of {@code room} on this node, handshakes not yet opened included. */
+    public int roomSize(RoomName room) {
+        Room joined = rooms.get(room);
+        return joined == null ? 0 : joined.members.size();
     }
 
     /**

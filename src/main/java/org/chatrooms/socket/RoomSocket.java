@@ -29,6 +29,7 @@ import org.chatrooms.room.StreamPosition;
 public final class RoomSocket {
 
     private final RoomName room;
+    private final String address;
     private final ClientConnection connection;
     private final ChatCodec codec;
     private final long maxBufferedChars;
@@ -46,7 +47,14 @@ public final class RoomSocket {
      *                         slow to join (the same bound as its send queue)
      */
     public RoomSocket(RoomName room, ClientConnection connection, ChatCodec codec, long maxBufferedChars) {
+        this(room, null, connection, codec, maxBufferedChars);
+    }
+
+    /** @param address the client's address ({@link ClientAddress}), for the per-address cap; null when unknown */
+    public RoomSocket(RoomName room, String address, ClientConnection connection, ChatCodec codec,
+                      long maxBufferedChars) {
         this.room = room;
+        this.address = address;
         this.connection = connection;
         this.codec = codec;
         this.maxBufferedChars = maxBufferedChars;
@@ -58,6 +66,11 @@ public final class RoomSocket {
 
     public ClientConnection connection() {
         return connection;
+    }
+
+    /** The client's address, or null when the handshake did not say. */
+    public String address() {
+        return address;
     }
 
     /**

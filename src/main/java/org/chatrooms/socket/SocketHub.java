@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -15,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.CloseReason;
 
 import org.chatrooms.protocol.ChatCodec;
@@ -54,6 +57,10 @@ public final class SocketHub {
     private final int maxFrameChars;
     private final int rateLimit;
     private final int rateBurst;
+    private final SocketCaps caps;
+    private final ClientAddress clientAddress;
+    /** Sockets per client address; an address leaves the map with its last socket. */
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Executor closer;
     private final ScheduledExecutorService timer;
     private volatile boolean closing;
@@ -72,6 +79,8 @@ public final class SocketHub {
         this.maxFrameChars = settings.maxFrameChars();
         this.rateLimit = settings.rateLimit();
         this.rateBurst = settings.rateBurst();
+        this.caps = settings.caps();
+        this.clientAddress = new ClientAddress(settings.trustedProxies());
         this.closer = closer;
         this.timer = timer;
         if (!settings.pingInterval().isZero()) {
@@ -85,10 +94,11 @@ public final class SocketHub {
      *
      * @param rateLimit messages per second per socket, 0 for no limit ({@link MessageRateLimit})
      * @param pingInterval how often each socket is pinged; one silent for two intervals is closed; zero for never
+     * @param trustedProxies addresses of proxies whose {@code X-Forwarded-For} names the client
      */
     public record Settings(int maxMessageChars, int maxFrameChars, ClientConnection.Limits sendLimits,
                            int historySize, int rateLimit, int rateBurst, Duration pingInterval,
-                           OriginPolicy originPolicy) {
+                           OriginPolicy originPolicy, SocketCaps caps, List<String> trustedProxies) {
     }
 
     /** The relay's listener: this node's rooms. */
@@ -114,13 +124,16 @@ public final class SocketHub {
      * returned socket receives every message the relay delivers from now on, after the history this client asked
      * for, and queues them until {@code @OnOpen} attaches the session.
      */
-    public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters) {
+    public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters, String address) {
         ResumeRequest resume = ResumeRequest.from(queryParameters);
         ClientConnection connection = new ClientConnection(sendLimits, closer);
         if (resume.problem() != null) {
             connection.send(codec.encodeError("invalid_position", resume.problem()));
         }
-        RoomSocket socket = new RoomSocket(room, connection, codec, sendLimits.maxQueuedChars());
+        RoomSocket socket = new RoomSocket(room, address, connection, codec, sendLimits.maxQueuedChars());
+        if (address != null) {
+            perAddress.merge(address, 1, Integer::sum);
+        }
         CompletionStage<Void> subscribed = rooms.join(socket);
         scheduleOpenDeadline(socket);
         HistoryFilter filter = resume.filter(historySize);
@@ -145,7 +158,19 @@ public final class SocketHub {
     }
 
     public void leave(RoomSocket socket) {
-        rooms.leave(socket);
+        if (rooms.leave(socket) && socket.address() != null) {
+            perAddress.computeIfPresent(socket.address(), (address, count) -> count > 1 ? count - 1 : null);
+        }
+    }
+
+    /** The client's address for the per-address cap ({@link ClientAddress}). */
+    public String clientAddress(HttpServletRequest request) {
+        return clientAddress.of(request);
+    }
+
+    /** Why a handshake from {@code address} to {@code room} must be refused by a cap, if it must. */
+    public Optional<SocketCaps.Refusal> refusal(RoomName room, String address) {
+        return caps.check(rooms.socketCount(), perAddress.getOrDefault(address, 0), rooms.roomSize(room));
     }
 
     public ChatCodec codec() {
@@ -223,7 +248,7 @@ public final class SocketHub {
     private void scheduleOpenDeadline(RoomSocket socket) {
         Runnable expire = () -> {
             if (socket.expireUnopened()) {
-                rooms.leave(socket);
+                leave(socket);
             }
         };
         try {

@@ -136,6 +136,8 @@ final class ImageServer extends StandaloneServer {
             environment.remove(inherited);
         }
         environment.putAll(runtime.env());
+        // The idle-socket measurement opens hundreds of sockets from one address, as no single person would.
+        environment.put("CHAT_MAX_SOCKETS_PER_ADDRESS", "0");
         environment.put("CATALINA_HOME", catalinaHome.toString());
         environment.put("CATALINA_OPTS", runtime.env().getOrDefault("CATALINA_OPTS", "")
                 + " -Dchat.http.port=" + port() + " -Dchat.http.address=127.0.0.1");

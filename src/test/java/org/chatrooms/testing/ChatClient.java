@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -62,8 +63,13 @@ public final class ChatClient implements AutoCloseable {
      * without a message, answered with an error frame to this client alone) proves the join is done.
      */
     public static ChatClient connect(URI uri, String origin) {
+        return connect(uri, origin, Map.of());
+    }
+
+    /** Like {@link #connect(URI, String)}, with more handshake headers (e.g. {@code X-Forwarded-For}). */
+    public static ChatClient connect(URI uri, String origin, Map<String, String> headers) {
         try {
-            ChatClient client = connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            ChatClient client = connectAsync(uri, origin, headers).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             client.awaitJoined();
             return client;
         } catch (ExecutionException e) {
@@ -82,18 +88,27 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public static CompletableFuture<ChatClient> connectAsync(URI uri, String origin) {
+        return connectAsync(uri, origin, Map.of());
+    }
+
+    public static CompletableFuture<ChatClient> connectAsync(URI uri, String origin, Map<String, String> headers) {
         Listener listener = new Listener();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
         if (origin != null) {
             builder.header("Origin", origin);
         }
+        headers.forEach(builder::header);
         return builder.buildAsync(uri, listener).thenApply(socket -> new ChatClient(socket, listener));
     }
 
     /** The HTTP status a refused handshake got (e.g. 403, 404). */
     public static int refusedStatus(URI uri, String origin) {
+        return refusedStatus(uri, origin, Map.of());
+    }
+
+    public static int refusedStatus(URI uri, String origin, Map<String, String> headers) {
         try {
-            connectAsync(uri, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
+            connectAsync(uri, origin, headers).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
             throw new AssertionError("Handshake with " + uri + " from " + origin + " was accepted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
