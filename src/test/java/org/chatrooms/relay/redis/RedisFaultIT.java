@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import redis.clients.jedis.Jedis;
+
 /**
  * Faults with the built WAR on several nodes: Redis dying mid-chat and coming back, Redis missing at start,
  * passwords right and wrong. Users must always hear about a message that was not delivered, and never get one twice.
@@ -96,6 +98,47 @@ class RedisFaultIT {
                 }
             }
             assertEquals(annSide.texts, bobSide.texts, "both users see one conversation");
+        }
+    }
+
+    /**
+     * A Redis that answers but refuses writes (out of memory under {@code noeviction}, as a read-only replica would
+     * refuse them too): the node is not ready, senders are told, and it all comes back by itself.
+     */
+    @Test
+    void redisRefusingWritesIsNotReadyAndRecoversByItself() {
+        RedisServer redis = closing(RedisServer.start());
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        ChatServer node = cluster.startNode();
+        LogCapture log = closing(LogCapture.of("org.chatrooms.relay.redis"));
+        try (ChatClient ann = ChatClient.join(node.wsBase(), "2330");
+             Jedis admin = redis.admin()) {
+            ann.say("before");
+            assertEquals("before", ann.nextChat().getString("message"));
+            admin.configSet("maxmemory-policy", "noeviction");
+            admin.configSet("maxmemory", "1");
+            ann.say("while Redis is full");
+            JsonObject refused = ann.next();
+            assertNotDelivered(refused);
+            assertTrue(refused.getString("message").contains("OOM"), "the reason is given: " + refused);
+            Duration notReady = Eventually.until("/readyz says 503 while Redis refuses writes",
+                    Duration.ofSeconds(5), () -> Http.status(readyz(node)) == 503);
+            log.await("the refusal is logged with its reason", Duration.ofSeconds(5),
+                    LogCapture.message(Level.WARNING, "OOM"));
+            for (int i = 0; i < 5; i++) {
+                ann.say("still full " + i);
+                assertNotDelivered(ann.next());
+            }
+            assertEquals(1, log.matching(LogCapture.message(Level.WARNING, "Redis refuses")).size(),
+                    "repeats are counted, not logged one by one");
+
+            admin.configSet("maxmemory", "0");
+            Duration recovered = Eventually.until("/readyz says 200 again by itself", RECOVERY_BUDGET,
+                    () -> Http.status(readyz(node)) == 200);
+            new Conversation(ann).sendUntilEchoed("after");
+            java.util.logging.Logger.getLogger(RedisFaultIT.class.getName()).info(
+                    "Redis refusing writes: not ready after " + notReady.toMillis() + " ms, ready again "
+                            + recovered.toMillis() + " ms after it accepted writes");
         }
     }
 
