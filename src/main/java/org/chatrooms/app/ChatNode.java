@@ -14,6 +14,8 @@ import jakarta.websocket.CloseReason.CloseCodes;
 
 import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.config.ChatConfig;
+import org.chatrooms.metrics.ChatMetrics;
+import org.chatrooms.metrics.PrometheusMetrics;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
@@ -38,6 +40,7 @@ public final class ChatNode implements AutoCloseable {
     private static final int CLOSER_THREADS = 4;
 
     private final ChatConfig config;
+    private final ChatMetrics metrics;
     private final Relay relay;
     private final SocketHub hub;
     private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
@@ -45,8 +48,9 @@ public final class ChatNode implements AutoCloseable {
     private final OwnedThreads timerThreads = new OwnedThreads("chat-timer");
     private final ScheduledExecutorService timer;
 
-    public ChatNode(ChatConfig config, Relay relay) {
+    public ChatNode(ChatConfig config, Relay relay, ChatMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.relay = relay;
         this.timer = Executors.newSingleThreadScheduledExecutor(timerThreads);
         // Bounded: a close to a stalled peer can block for seconds, and many stalled peers must not mean many threads.
@@ -60,16 +64,23 @@ public final class ChatNode implements AutoCloseable {
                 Duration.ofSeconds(config.pingSeconds()),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin()),
                 new SocketCaps(config.maxSockets(), config.maxSocketsPerAddress(), config.maxRoomSockets()),
-                config.trustedProxies()), relay, closer, timer);
+                config.trustedProxies()), relay, metrics, closer, timer);
         relay.start(hub.relayListener());
     }
 
     /** Builds the relay the configuration asks for: in-memory unless {@code CHAT_REDIS_URL} is set. */
     public static ChatNode start(ChatConfig config) {
+        ChatMetrics metrics = config.metrics() ? new PrometheusMetrics() : ChatMetrics.NONE;
         Relay relay = config.redisUrl()
-                .<Relay>map(url -> new RedisRelay(RedisRelayConfig.parse(url, config.redisPrefix()), config.retention()))
+                .<Relay>map(url -> new RedisRelay(RedisRelayConfig.parse(url, config.redisPrefix()), config.retention(),
+                        metrics))
                 .orElseGet(() -> new InMemoryRelay(config.retention(), java.time.Clock.systemUTC()));
-        return new ChatNode(config, relay);
+        return new ChatNode(config, relay, metrics);
+    }
+
+    /** The node's metrics; {@link PrometheusMetrics} unless {@code CHAT_METRICS=false}. */
+    public ChatMetrics metrics() {
+        return metrics;
     }
 
     /** The node of the web application that {@code context} belongs to. */
@@ -105,6 +116,13 @@ public final class ChatNode implements AutoCloseable {
         closerThreads.shutdown(closer, OwnedThreads.STOP_TIMEOUT);
         timer.shutdownNow(); // pending open deadlines no longer matter: the relay is closed
         timerThreads.shutdown(timer, OwnedThreads.STOP_TIMEOUT);
+        if (metrics instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(java.util.logging.Level.WARNING, "Could not close the metrics", e);
+            }
+        }
         LOG.info(() -> "Chat node stopped; closed " + closed + " sockets");
     }
 }

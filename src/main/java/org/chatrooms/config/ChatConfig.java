@@ -24,6 +24,7 @@ import org.chatrooms.relay.StreamRetention;
  * @param maxSocketsPerAddress sockets one client address may hold on this node; 0 for no cap
  * @param maxRoomSockets       sockets one room may have on this node; 0 for no cap
  * @param trustedProxies       proxy addresses whose {@code X-Forwarded-For} names the client
+ * @param metrics              whether {@code /metrics} counts and serves Prometheus metrics ({@code CHAT_METRICS})
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
  * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
@@ -45,6 +46,7 @@ public record ChatConfig(
         int maxSocketsPerAddress,
         int maxRoomSockets,
         List<String> trustedProxies,
+        boolean metrics,
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
@@ -108,6 +110,7 @@ public record ChatConfig(
                 intSetting(settings, "CHAT_MAX_SOCKETS_PER_ADDRESS", DEFAULT_MAX_SOCKETS_PER_ADDRESS),
                 intSetting(settings, "CHAT_MAX_ROOM_SOCKETS", DEFAULT_MAX_ROOM_SOCKETS),
                 listSetting(settings, "CHAT_TRUSTED_PROXIES").orElse(List.of()),
+                settings.get("CHAT_METRICS").map(ChatConfig::parseBoolean).orElse(true),
                 listSetting(settings, "CHAT_ALLOWED_ORIGINS").orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),

@@ -21,6 +21,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.protocol.ClientMessage;
 import org.chatrooms.protocol.DisplayName;
@@ -113,6 +114,9 @@ public class ChatEndpoint {
     }
 
     private void onFrame(String frame, Session session) {
+        long received = System.nanoTime();
+        ChatMetrics metrics = hub.metrics();
+        metrics.messageReceived();
         ClientConnection client = socket.connection();
         // Before parsing: a flood of invalid frames, each answered with an error, is a flood too.
         MessageRateLimit.Verdict verdict = rate.check(System.nanoTime());
@@ -121,6 +125,7 @@ public class ChatEndpoint {
             return;
         }
         if (verdict == MessageRateLimit.Verdict.REFUSE) {
+            metrics.messageRefused("rate_limited");
             client.send(hub.codec().encodeError("rate_limited", "You are sending too fast: this message was not "
                     + "sent. Slow down and send it again.", clientIdOf(frame)));
             return;
@@ -136,12 +141,16 @@ public class ChatEndpoint {
                 throw e.about(incoming.clientId());
             }
         } catch (ProtocolException e) {
+            metrics.messageRefused(e.code());
             client.send(hub.codec().encodeError(e));
             return;
         }
         hub.publish(post).whenComplete((message, failure) -> {
             if (failure != null) {
+                metrics.messageRefused("not_delivered");
                 client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));
+            } else {
+                metrics.messagePublished(System.nanoTime() - received);
             }
         });
     }
@@ -176,6 +185,7 @@ public class ChatEndpoint {
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
+        hub.metrics().socketClosed(reason.getCloseCode().getCode());
         leaveRoom();
     }
 

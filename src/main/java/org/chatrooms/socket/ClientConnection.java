@@ -13,6 +13,8 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
+import org.chatrooms.metrics.ChatMetrics;
+
 /**
  * One browser's socket and the frames waiting for it.
  *
@@ -38,6 +40,7 @@ public final class ClientConnection {
 
     private final Limits limits;
     private final Executor closer;
+    private final ChatMetrics metrics;
     private final SendQueue queue = new SendQueue();
     /** Null until attached; written once under {@code this}, read by the writing thread. */
     private volatile Peer peer;
@@ -106,8 +109,13 @@ public final class ClientConnection {
 
     /** A connection whose socket is not attached yet. */
     public ClientConnection(Limits limits, Executor closer) {
+        this(limits, closer, ChatMetrics.NONE);
+    }
+
+    public ClientConnection(Limits limits, Executor closer, ChatMetrics metrics) {
         this.limits = limits;
         this.closer = closer;
+        this.metrics = metrics;
     }
 
     public ClientConnection(Peer peer, Limits limits, Executor closer) {
@@ -252,6 +260,7 @@ public final class ClientConnection {
             return;
         }
         try {
+            metrics.frameSent();
             peer.sendText(frame, this::onWritten);
         } catch (IllegalStateException e) {
             // The session closed under us; its onClose removes it from its room.

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.Relay;
@@ -33,10 +34,16 @@ public final class LocalRooms implements RelayListener {
     private final AtomicInteger sockets = new AtomicInteger();
     private final Relay relay;
     private final ChatCodec codec;
+    private final ChatMetrics metrics;
 
     public LocalRooms(Relay relay, ChatCodec codec) {
+        this(relay, codec, ChatMetrics.NONE);
+    }
+
+    public LocalRooms(Relay relay, ChatCodec codec, ChatMetrics metrics) {
         this.relay = relay;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     /**
@@ -125,6 +132,7 @@ public final class LocalRooms implements RelayListener {
 
     @Override
     public void onGap(RoomName name) {
+        metrics.relayDropped("gap");
         Room room = rooms.get(name);
         if (room == null) {
             return;

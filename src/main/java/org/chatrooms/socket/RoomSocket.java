@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.History;
@@ -32,6 +33,7 @@ public final class RoomSocket {
     private final String address;
     private final ClientConnection connection;
     private final ChatCodec codec;
+    private final ChatMetrics metrics;
     private final long maxBufferedChars;
     private boolean catchingUp = true;
     private long bufferedChars;
@@ -47,14 +49,15 @@ public final class RoomSocket {
      *                         slow to join (the same bound as its send queue)
      */
     public RoomSocket(RoomName room, ClientConnection connection, ChatCodec codec, long maxBufferedChars) {
-        this(room, null, connection, codec, maxBufferedChars);
+        this(room, null, connection, codec, maxBufferedChars, ChatMetrics.NONE);
     }
 
     /** @param address the client's address ({@link ClientAddress}), for the per-address cap; null when unknown */
     public RoomSocket(RoomName room, String address, ClientConnection connection, ChatCodec codec,
-                      long maxBufferedChars) {
+                      long maxBufferedChars, ChatMetrics metrics) {
         this.room = room;
         this.address = address;
+        this.metrics = metrics;
         this.connection = connection;
         this.codec = codec;
         this.maxBufferedChars = maxBufferedChars;
@@ -100,6 +103,9 @@ public final class RoomSocket {
      * resume and not all it lacks is held, then the history, then the buffered live messages newer than it.
      */
     public synchronized void catchUp(History history, HistoryFilter asked) {
+        if (asked.hasSince()) {
+            metrics.clientRecovered(history.complete());
+        }
         if (asked.hasSince() && !history.complete()) {
             boolean otherEpoch = asked.sinceEpoch().map(epoch -> !epoch.equals(history.top().epoch())).orElse(false);
             connection.send(otherEpoch
@@ -118,6 +124,7 @@ public final class RoomSocket {
     /** The history could not be read (handshake thread): says so to a resuming client, then goes live. */
     public synchronized void catchUpFailed(HistoryFilter asked) {
         if (asked.hasSince()) {
+            metrics.clientRecovered(false);
             connection.send(gapFrame("unavailable", "Earlier messages could not be loaded right now; "
                     + "some may be missing."));
         }

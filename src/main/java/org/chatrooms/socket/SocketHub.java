@@ -20,6 +20,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.CloseReason;
 
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
@@ -49,6 +50,7 @@ public final class SocketHub {
     private static final Duration OPEN_DEADLINE = Duration.ofSeconds(10);
 
     private final ChatCodec codec;
+    private final ChatMetrics metrics;
     private final Relay relay;
     private final LocalRooms rooms;
     private final OriginPolicy originPolicy;
@@ -69,10 +71,13 @@ public final class SocketHub {
      * @param closer runs socket closes, which can block on a stalled peer
      * @param timer  runs the open deadlines; its tasks only update the rooms
      */
-    public SocketHub(Settings settings, Relay relay, Executor closer, ScheduledExecutorService timer) {
+    public SocketHub(Settings settings, Relay relay, ChatMetrics metrics, Executor closer,
+                     ScheduledExecutorService timer) {
         this.codec = new ChatCodec(settings.maxMessageChars());
+        this.metrics = metrics;
         this.relay = relay;
-        this.rooms = new LocalRooms(relay, codec);
+        this.rooms = new LocalRooms(relay, codec, metrics);
+        metrics.watch(rooms::socketCount, rooms::roomCount);
         this.originPolicy = settings.originPolicy();
         this.historySize = settings.historySize();
         this.sendLimits = settings.sendLimits();
@@ -126,11 +131,11 @@ public final class SocketHub {
      */
     public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters, String address) {
         ResumeRequest resume = ResumeRequest.from(queryParameters);
-        ClientConnection connection = new ClientConnection(sendLimits, closer);
+        ClientConnection connection = new ClientConnection(sendLimits, closer, metrics);
         if (resume.problem() != null) {
             connection.send(codec.encodeError("invalid_position", resume.problem()));
         }
-        RoomSocket socket = new RoomSocket(room, address, connection, codec, sendLimits.maxQueuedChars());
+        RoomSocket socket = new RoomSocket(room, address, connection, codec, sendLimits.maxQueuedChars(), metrics);
         if (address != null) {
             perAddress.merge(address, 1, Integer::sum);
         }
@@ -175,6 +180,10 @@ public final class SocketHub {
 
     public ChatCodec codec() {
         return codec;
+    }
+
+    public ChatMetrics metrics() {
+        return metrics;
     }
 
     public OriginPolicy originPolicy() {

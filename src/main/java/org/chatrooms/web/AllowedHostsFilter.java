@@ -23,8 +23,9 @@ import org.chatrooms.logging.ThrottledLog;
  * <p>The answer is a small page in the request's language that names the setting, and nothing of the request: the
  * refused Host is attacker-chosen text. The refusals are logged at most once a minute, with a count.
  *
- * <p>Not checked: {@code /healthz} and {@code /readyz}. Load balancers and orchestrators probe each node by its
- * address (Kubernetes sends the pod's IP as Host), and the probes' one word is nothing a rebound page could use.
+ * <p>Not checked: {@code /healthz}, {@code /readyz} and {@code /metrics}. Load balancers, orchestrators and
+ * Prometheus reach each node by its address (Kubernetes sends the pod's IP as Host), and what they read is nothing
+ * a rebound page could use against a user.
  */
 public final class AllowedHostsFilter extends HttpFilter {
 
@@ -60,7 +61,8 @@ public final class AllowedHostsFilter extends HttpFilter {
 
     private static boolean isProbe(HttpServletRequest request) {
         String path = request.getServletPath();
-        return HealthServlet.HEALTH_PATH.equals(path) || HealthServlet.READY_PATH.equals(path);
+        return HealthServlet.HEALTH_PATH.equals(path) || HealthServlet.READY_PATH.equals(path)
+                || "/metrics".equals(path);
     }
 
     /** Our own texts only; the setting's name is in them so that an operator who sees the page knows what to change. */

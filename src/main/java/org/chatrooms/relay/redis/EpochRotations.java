@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.room.RoomName;
 
 /**
@@ -16,11 +17,17 @@ final class EpochRotations {
     private static final Logger LOG = Logger.getLogger(EpochRotations.class.getName());
     private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    private final ChatMetrics metrics;
     private final AtomicLong unlogged = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
     private volatile long lastLoggedNanos = System.nanoTime() - SUMMARY_NANOS;
 
+    EpochRotations(ChatMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     void record(RoomName room) {
+        metrics.epochRotated();
         total.incrementAndGet();
         long count = unlogged.incrementAndGet();
         long now = System.nanoTime();

@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.chatrooms.concurrent.OwnedThreads;
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.History;
 import org.chatrooms.relay.HistoryFilter;
@@ -48,6 +49,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     private final StreamScripts scripts;
     private final StreamRetention retention;
     private final RelayListener listener;
+    private final ChatMetrics metrics;
     private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     /** Rooms that lost a message to a full queue; caught up once the queue has room again. */
     private final Set<RoomName> overflowed = ConcurrentHashMap.newKeySet();
@@ -56,7 +58,8 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     private volatile boolean running = true;
 
     RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, RedisClient client, StreamScripts scripts,
-                    StreamRetention retention, RelayListener listener) {
+                    StreamRetention retention, RelayListener listener, ChatMetrics metrics) {
+        this.metrics = metrics;
         this.keys = keys;
         this.rooms = rooms;
         this.client = client;
@@ -99,6 +102,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         if (queue.offer(work)) {
             return;
         }
+        metrics.relayDropped("dispatch_queue_full");
         RoomName room = work instanceof CatchUp catchUp ? catchUp.room
                 : keys.roomOf(((Received) work).channel).orElse(null);
         if (room != null) {

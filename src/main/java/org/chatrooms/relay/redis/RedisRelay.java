@@ -7,9 +7,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.relay.Relay;
@@ -59,7 +61,9 @@ public final class RedisRelay implements Relay {
     private final String nodeId;
     private final RedisKeys keys;
     private final StreamScripts scripts;
-    private final EpochRotations rotations = new EpochRotations();
+    private final ChatMetrics metrics;
+    private final EpochRotations rotations;
+    private final AtomicBoolean everConnected = new AtomicBoolean();
     private final JoinedRooms rooms = new JoinedRooms();
     private final RedisClient client;
     private final ScriptPipeline pipeline;
@@ -68,7 +72,13 @@ public final class RedisRelay implements Relay {
     private volatile boolean closed;
 
     public RedisRelay(RedisRelayConfig config, StreamRetention retention) {
+        this(config, retention, ChatMetrics.NONE);
+    }
+
+    public RedisRelay(RedisRelayConfig config, StreamRetention retention, ChatMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
+        this.rotations = new EpochRotations(metrics);
         this.retention = retention;
         this.nodeId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.keys = new RedisKeys(config.prefix());
@@ -91,9 +101,9 @@ public final class RedisRelay implements Relay {
     public void start(RelayListener listener) {
         LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
         dispatcher = new RedisDispatcher(nodeId, keys, rooms, client, scripts, retention,
-                Objects.requireNonNull(listener));
+                Objects.requireNonNull(listener), metrics);
         subscriber = new RedisSubscriber(config, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
-                pipeline::discardIdleConnections, dispatcher);
+                this::connected, dispatcher);
         dispatcher.start();
         pipeline.start();
         subscriber.start();
@@ -171,6 +181,14 @@ public final class RedisRelay implements Relay {
         }
         client.close();
         LOG.info(() -> "Redis relay " + nodeId + " stopped");
+    }
+
+    /** The subscriber is live on a new connection (its thread): Redis may have restarted. */
+    private void connected() {
+        pipeline.discardIdleConnections();
+        if (everConnected.getAndSet(true)) {
+            metrics.relayReconnected();
+        }
     }
 
     private boolean isSubscribed() {
