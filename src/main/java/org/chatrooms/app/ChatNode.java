@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import jakarta.servlet.ServletContext;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 
 import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.config.ChatConfig;
@@ -64,7 +62,7 @@ public final class ChatNode implements AutoCloseable {
                 Duration.ofSeconds(config.pingSeconds()),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin()),
                 new SocketCaps(config.maxSockets(), config.maxSocketsPerAddress(), config.maxRoomSockets()),
-                config.trustedProxies()), relay, metrics, closer, timer);
+                config.trustedProxies(), Duration.ofSeconds(config.drainSeconds())), relay, metrics, closer, timer);
         relay.start(hub.relayListener());
     }
 
@@ -104,14 +102,19 @@ public final class ChatNode implements AutoCloseable {
         return hub;
     }
 
+    /** Whether the node carries chat right now (the readiness probe): not while it drains. */
+    public boolean isReady() {
+        return !hub.isClosing() && relay.isReady();
+    }
+
     /**
-     * Sends every local socket away with 1001 (going away) so clients reconnect elsewhere (resuming from their
-     * position), then stops the relay and the node's threads, each within a bounded wait.
+     * Sends every local socket still open away with 1001 (going away; the drain, {@link SocketHub#drain}, normally
+     * did that already when the application began to stop), so clients reconnect elsewhere and resume from their
+     * position; then stops the relay and the node's threads, each within a bounded wait.
      */
     @Override
     public void close() {
-        int closed = hub.closeAll(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"),
-                OwnedThreads.STOP_TIMEOUT);
+        int closed = hub.drain();
         relay.close();
         closerThreads.shutdown(closer, OwnedThreads.STOP_TIMEOUT);
         timer.shutdownNow(); // pending open deadlines no longer matter: the relay is closed

@@ -25,6 +25,7 @@ import org.chatrooms.relay.StreamRetention;
  * @param maxRoomSockets       sockets one room may have on this node; 0 for no cap
  * @param trustedProxies       proxy addresses whose {@code X-Forwarded-For} names the client
  * @param metrics              whether {@code /metrics} counts and serves Prometheus metrics ({@code CHAT_METRICS})
+ * @param drainSeconds         on shutdown, the time over which the sockets are closed ({@code CHAT_DRAIN_SECONDS})
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
  * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
@@ -47,6 +48,7 @@ public record ChatConfig(
         int maxRoomSockets,
         List<String> trustedProxies,
         boolean metrics,
+        int drainSeconds,
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         Optional<String> redisUrl,
@@ -67,6 +69,8 @@ public record ChatConfig(
     /** Generous for offices behind one NAT address, yet a single script cannot take the node. */
     public static final int DEFAULT_MAX_SOCKETS_PER_ADDRESS = 100;
     public static final int DEFAULT_MAX_ROOM_SOCKETS = 5_000;
+    /** Survivors see 10 s of reconnects, not one wall; well inside Kubernetes' default 30 s grace period. */
+    public static final int DEFAULT_DRAIN_SECONDS = 10;
     public static final String DEFAULT_REDIS_PREFIX = "chat:";
     /** Django's default for {@code DEBUG} without {@code ALLOWED_HOSTS}: the loopback names only. */
     public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
@@ -81,6 +85,7 @@ public record ChatConfig(
         requireNotNegative("CHAT_MAX_SOCKETS", maxSockets);
         requireNotNegative("CHAT_MAX_SOCKETS_PER_ADDRESS", maxSocketsPerAddress);
         requireNotNegative("CHAT_MAX_ROOM_SOCKETS", maxRoomSockets);
+        requireNotNegative("CHAT_DRAIN_SECONDS", drainSeconds);
         trustedProxies = List.copyOf(trustedProxies);
         if (pingSeconds < 0) {
             throw new IllegalArgumentException("CHAT_PING_SECONDS must not be negative, not " + pingSeconds);
@@ -111,6 +116,7 @@ public record ChatConfig(
                 intSetting(settings, "CHAT_MAX_ROOM_SOCKETS", DEFAULT_MAX_ROOM_SOCKETS),
                 listSetting(settings, "CHAT_TRUSTED_PROXIES").orElse(List.of()),
                 settings.get("CHAT_METRICS").map(ChatConfig::parseBoolean).orElse(true),
+                intSetting(settings, "CHAT_DRAIN_SECONDS", DEFAULT_DRAIN_SECONDS),
                 listSetting(settings, "CHAT_ALLOWED_ORIGINS").orElse(List.of()),
                 settings.get("CHAT_ALLOW_MISSING_ORIGIN").map(ChatConfig::parseBoolean).orElse(false),
                 settings.get("CHAT_REDIS_URL"),

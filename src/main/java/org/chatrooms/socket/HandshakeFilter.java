@@ -47,6 +47,12 @@ public final class HandshakeFilter extends HttpFilter {
             return;
         }
         SocketHub hub = SocketHub.of(request.getServletContext());
+        if (hub.isClosing()) {
+            // Draining: send the client to another node at once (its page reconnects with jitter).
+            response.setHeader("Retry-After", "1");
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Server shutting down");
+            return;
+        }
         OriginPolicy policy = hub.originPolicy();
         String origin = request.getHeader("Origin");
         if (!policy.allows(origin, request.getHeader("Host"))) {
@@ -69,5 +75,20 @@ public final class HandshakeFilter extends HttpFilter {
             upgrade = ClientAddress.attach(upgrade, address);
         }
         chain.doFilter(upgrade, response);
+    }
+
+    /**
+     * The application begins to stop: drain the sockets now ({@link SocketHub#drain}). Containers destroy filters
+     * before they notify any context listener (Servlet 6.0, {@code ServletContextListener.contextDestroyed}), and a
+     * container's WebSocket implementation closes every socket at once in its listener (Tomcat's does, with
+     * 1001): this is the last moment the sockets can still be closed gradually.
+     */
+    @Override
+    public void destroy() {
+        try {
+            SocketHub.of(getServletContext()).drain();
+        } catch (IllegalStateException notRunning) {
+            // the node never started: nothing to drain
+        }
     }
 }

@@ -1,12 +1,15 @@
 package org.chatrooms.socket;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +23,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.CloseReason;
 
+import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
@@ -46,6 +50,8 @@ public final class SocketHub {
     static final String CONTEXT_ATTRIBUTE = SocketHub.class.getName();
     /** How long a handshake may wait for the relay: first for the room's subscription, then for its history. */
     public static final Duration RELAY_WAIT = Duration.ofSeconds(5);
+    /** How often the drain closes its next batch of sockets. */
+    private static final Duration DRAIN_TICK = Duration.ofMillis(100);
     /** How long an admitted socket may wait for {@code @OnOpen} before it leaves its room again. */
     private static final Duration OPEN_DEADLINE = Duration.ofSeconds(10);
 
@@ -59,6 +65,7 @@ public final class SocketHub {
     private final int maxFrameChars;
     private final int rateLimit;
     private final int rateBurst;
+    private final Duration drainWindow;
     private final SocketCaps caps;
     private final ClientAddress clientAddress;
     /** Sockets per client address; an address leaves the map with its last socket. */
@@ -84,6 +91,7 @@ public final class SocketHub {
         this.maxFrameChars = settings.maxFrameChars();
         this.rateLimit = settings.rateLimit();
         this.rateBurst = settings.rateBurst();
+        this.drainWindow = settings.drainWindow();
         this.caps = settings.caps();
         this.clientAddress = new ClientAddress(settings.trustedProxies());
         this.closer = closer;
@@ -100,10 +108,12 @@ public final class SocketHub {
      * @param rateLimit messages per second per socket, 0 for no limit ({@link MessageRateLimit})
      * @param pingInterval how often each socket is pinged; one silent for two intervals is closed; zero for never
      * @param trustedProxies addresses of proxies whose {@code X-Forwarded-For} names the client
+     * @param drainWindow the time over which a stopping node closes its sockets
      */
     public record Settings(int maxMessageChars, int maxFrameChars, ClientConnection.Limits sendLimits,
                            int historySize, int rateLimit, int rateBurst, Duration pingInterval,
-                           OriginPolicy originPolicy, SocketCaps caps, List<String> trustedProxies) {
+                           OriginPolicy originPolicy, SocketCaps caps, List<String> trustedProxies,
+                           Duration drainWindow) {
     }
 
     /** The relay's listener: this node's rooms. */
@@ -209,16 +219,59 @@ public final class SocketHub {
     }
 
     /**
-     * Stops admitting and asks every socket to close with {@code reason}; waits up to {@code grace} for them to
-     * leave, so the peers' replies are handled while the application still runs.
+     * Drains with the configured window ({@code CHAT_DRAIN_SECONDS}), 1001 "Server shutting down". Called when the
+     * application begins to stop, and again (then with nothing left to do) when the node closes.
+     */
+    public int drain() {
+        return drain(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "Server shutting down"), drainWindow,
+                OwnedThreads.STOP_TIMEOUT);
+    }
+
+    /**
+     * Graceful drain: stops admitting (handshakes get 503, {@code /readyz} says not ready), then asks the sockets to
+     * close with {@code reason} spread evenly over {@code window} (socket i of n at i × window / n, in batches on
+     * the timer), so the survivors of a cluster see a ramp of reconnecting clients rather than a wall; clients
+     * resume from their position, so nothing is lost. Sockets that open meanwhile are sent away at once. Waits
+     * for the drain and then up to {@code grace} for the sockets to leave, so the peers' replies are handled while
+     * the application still runs.
      *
      * @return the sockets asked to close
      */
-    public int closeAll(CloseReason reason, Duration grace) {
+    public int drain(CloseReason reason, Duration window, Duration grace) {
         closing = true;
-        Collection<RoomSocket> sockets = rooms.allSockets();
-        sockets.forEach(socket -> socket.connection().close(reason));
+        if (rooms.socketCount() == 0) {
+            return 0;
+        }
+        List<RoomSocket> sockets = new ArrayList<>(rooms.allSockets());
+        Collections.shuffle(sockets); // rooms then drain together rather than one after another
+        CountDownLatch drained = new CountDownLatch(1);
+        long n = sockets.size();
+        long tick = DRAIN_TICK.toNanos();
+        long batches = Math.max(1, Math.min(n, window.toNanos() / tick));
+        for (long batch = 0; batch < batches; batch++) {
+            int from = (int) (batch * n / batches);
+            int to = (int) ((batch + 1) * n / batches);
+            boolean last = batch == batches - 1;
+            Runnable closeBatch = () -> {
+                for (RoomSocket socket : sockets.subList(from, to)) {
+                    socket.connection().close(reason);
+                }
+                if (last) {
+                    drained.countDown();
+                }
+            };
+            long at = batch * window.toNanos() / batches;
+            try {
+                timer.schedule(closeBatch, at, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException stopping) {
+                closeBatch.run();
+            }
+        }
         try {
+            if (!drained.await(window.plus(grace).toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "The drain did not finish within " + window.plus(grace) + "; closing the rest now");
+                sockets.forEach(socket -> socket.connection().close(reason));
+            }
             if (!rooms.awaitEmpty(grace)) {
                 LOG.warning(() -> "Sockets still open " + grace + " after asking them to close");
             }
@@ -263,7 +316,7 @@ public final class SocketHub {
         try {
             timer.schedule(expire, OPEN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
-            // The node is stopping; closeAll and the relay's close take care of every room.
+            // The node is stopping; the drain and the relay's close take care of every room.
         }
     }
 

@@ -37,7 +37,7 @@ public final class HealthServlet extends HttpServlet {
 
     private boolean isReady() {
         try {
-            return ChatNode.of(getServletContext()).relay().isReady();
+            return ChatNode.of(getServletContext()).isReady();
         } catch (IllegalStateException notRunning) {
             return false;
         }

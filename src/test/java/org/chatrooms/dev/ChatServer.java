@@ -78,8 +78,14 @@ public final class ChatServer implements AutoCloseable {
         return valve;
     }
 
+    /**
+     * A test node: the built WAR as ROOT on a free port. Unless {@code parameters} say otherwise, it stops without a
+     * drain ({@code CHAT_DRAIN_SECONDS=0}), so tests that stop nodes with sockets open do not wait for one.
+     */
     public static ChatServer start(Map<String, String> parameters) throws LifecycleException, IOException {
-        return start(builtWar(), "", "127.0.0.1", 0, parameters);
+        Map<String, String> withDefaults = new java.util.HashMap<>(Map.of("CHAT_DRAIN_SECONDS", "0"));
+        withDefaults.putAll(parameters);
+        return start(builtWar(), "", "127.0.0.1", 0, withDefaults);
     }
 
     public int port() {

@@ -258,6 +258,11 @@ public final class ChatClient implements AutoCloseable {
         return await(listener.closed, "close", timeout);
     }
 
+    /** Completes when the server closed the socket (or the connection broke). */
+    public CompletionStage<CloseStatus> closed() {
+        return listener.closed;
+    }
+
     public boolean isClosed() {
         return listener.closed.isDone();
     }
