@@ -2,7 +2,6 @@ package org.chatrooms.socket;
 
 import java.time.Duration;
 
-import org.chatrooms.config.ChatConfig;
 
 /**
  * The per-socket message rate rule ({@code CHAT_RATE_LIMIT}, {@code CHAT_RATE_BURST}): what to do with the next
@@ -47,8 +46,8 @@ public final class MessageRateLimit {
     }
 
     /** A fresh limit for one new socket, as configured; {@link #unlimited()} when {@code CHAT_RATE_LIMIT} is 0. */
-    public static MessageRateLimit forSocket(ChatConfig config) {
-        return config.rateLimited() ? perSecond(config.rateLimit(), config.rateBurst()) : UNLIMITED;
+    public static MessageRateLimit forSocket(int rateLimit, int rateBurst) {
+        return rateLimit > 0 ? perSecond(rateLimit, rateBurst) : UNLIMITED;
     }
 
     /** {@code perSecond} messages a second on average, {@code burst} at once, with the documented flood rule. */

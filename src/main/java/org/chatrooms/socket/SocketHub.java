@@ -206,7 +206,7 @@ public final class SocketHub {
 
     /** A new socket's rate rule: each socket has its own. */
     public MessageRateLimit newRateLimit() {
-        return rateLimit > 0 ? MessageRateLimit.perSecond(rateLimit, rateBurst) : MessageRateLimit.unlimited();
+        return MessageRateLimit.forSocket(rateLimit, rateBurst);
     }
 
     /** Whether the node is shutting down: sockets that open now are sent away at once. */

@@ -21,7 +21,11 @@ class MessageRateLimitTest {
     private static final long START = 123_456_789L;
     private static final long MS = 1_000_000L;
 
-    private final MessageRateLimit limit = MessageRateLimit.forSocket(ChatConfig.defaults());
+    private final MessageRateLimit limit = forConfig(ChatConfig.defaults());
+
+    private static MessageRateLimit forConfig(ChatConfig config) {
+        return MessageRateLimit.forSocket(config.rateLimit(), config.rateBurst());
+    }
 
     @Test
     void aBurstOfFortyPassesAndTheFortyFirstIsRefused() {
@@ -143,7 +147,7 @@ class MessageRateLimitTest {
 
     @Test
     void zeroTurnsTheLimitOff() {
-        MessageRateLimit off = MessageRateLimit.forSocket(ChatConfig.from(Settings.of(Map.of("CHAT_RATE_LIMIT", "0"))));
+        MessageRateLimit off = forConfig(ChatConfig.from(Settings.of(Map.of("CHAT_RATE_LIMIT", "0"))));
         assertSame(MessageRateLimit.unlimited(), off);
         for (int i = 0; i < 100_000; i++) {
             assertEquals(ALLOW, off.check(START));
@@ -152,7 +156,7 @@ class MessageRateLimitTest {
 
     @Test
     void eachSocketHasItsOwnBucket() {
-        MessageRateLimit other = MessageRateLimit.forSocket(ChatConfig.defaults());
+        MessageRateLimit other = forConfig(ChatConfig.defaults());
         flood(limit, START, Duration.ofSeconds(6));
         assertEquals(ALLOW, other.check(START + Duration.ofSeconds(6).toNanos()));
     }
