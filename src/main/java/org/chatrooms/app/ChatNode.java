@@ -28,14 +28,17 @@ import org.chatrooms.socket.SocketHub;
  * application's lifecycle ({@link ChatLifecycle}). Everything here is thread-safe.
  *
  * <p>Threads it owns: the relay's threads; {@code chat-session-closer-N}, which close sockets so that a close
- * handshake stuck on a dead peer never holds up the relay's dispatch thread; {@code chat-timer-1}, which drops
- * admitted sockets whose {@code @OnOpen} never came.
+ * handshake stuck on a dead peer never holds up the relay's dispatch thread; {@code chat-keepalive-N}, which write
+ * pings (blocking writes, apart from the closes); {@code chat-timer-1}, which runs the keepalive rounds, the drain's
+ * batches and drops admitted sockets whose {@code @OnOpen} never came.
  */
 public final class ChatNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatNode.class.getName());
     static final String CONTEXT_ATTRIBUTE = ChatNode.class.getName();
     private static final int CLOSER_THREADS = 4;
+    /** Ping writes return at once unless a peer stopped reading; two threads ride out a few such peers. */
+    private static final int PINGER_THREADS = 2;
 
     private final ChatConfig config;
     private final ChatMetrics metrics;
@@ -43,6 +46,8 @@ public final class ChatNode implements AutoCloseable {
     private final SocketHub hub;
     private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
     private final ThreadPoolExecutor closer;
+    private final OwnedThreads pingerThreads = new OwnedThreads("chat-keepalive");
+    private final ThreadPoolExecutor pinger;
     private final OwnedThreads timerThreads = new OwnedThreads("chat-timer");
     private final ScheduledExecutorService timer;
 
@@ -55,6 +60,9 @@ public final class ChatNode implements AutoCloseable {
         this.closer = new ThreadPoolExecutor(CLOSER_THREADS, CLOSER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), closerThreads);
         closer.allowCoreThreadTimeOut(true);
+        this.pinger = new ThreadPoolExecutor(PINGER_THREADS, PINGER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), pingerThreads);
+        pinger.allowCoreThreadTimeOut(true);
         this.hub = new SocketHub(new SocketHub.Settings(config.maxMessageChars(), config.maxFrameChars(),
                 new ClientConnection.Limits(config.sendQueueBytes(),
                         TimeUnit.SECONDS.toNanos(config.sendQueueSeconds())),
@@ -62,7 +70,7 @@ public final class ChatNode implements AutoCloseable {
                 Duration.ofSeconds(config.pingSeconds()),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin()),
                 new SocketCaps(config.maxSockets(), config.maxSocketsPerAddress(), config.maxRoomSockets()),
-                config.trustedProxies(), Duration.ofSeconds(config.drainSeconds())), relay, metrics, closer, timer);
+                config.trustedProxies(), Duration.ofSeconds(config.drainSeconds())), relay, metrics, closer, pinger, timer);
         relay.start(hub.relayListener());
     }
 
@@ -117,6 +125,7 @@ public final class ChatNode implements AutoCloseable {
         int closed = hub.drain();
         relay.close();
         closerThreads.shutdown(closer, OwnedThreads.STOP_TIMEOUT);
+        pingerThreads.shutdown(pinger, OwnedThreads.STOP_TIMEOUT);
         timer.shutdownNow(); // pending open deadlines no longer matter: the relay is closed
         timerThreads.shutdown(timer, OwnedThreads.STOP_TIMEOUT);
         if (metrics instanceof AutoCloseable closeable) {

@@ -21,6 +21,15 @@ public record History(StreamPosition top, List<ChatMessage> messages, boolean co
         messages = List.copyOf(messages);
     }
 
+    /** The history of a room without a stream (never posted to, or expired): nothing held, top id 0, no epoch. */
+    public static History none(HistoryFilter filter) {
+        StreamPosition top = new StreamPosition(NO_EPOCH, 0);
+        return new History(top, List.of(), slice(top, 1, filter).complete());
+    }
+
+    /** The epoch of {@link #none}: no stream yet; the room's first message starts a real one. */
+    public static final String NO_EPOCH = "";
+
     /**
      * The part of the held messages (newest {@code held}, ending at {@code top}, ids without holes) that
      * {@code filter} asks for. Both relays answer with this, so they agree on every edge.

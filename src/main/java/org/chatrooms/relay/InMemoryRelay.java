@@ -111,16 +111,19 @@ public final class InMemoryRelay implements Relay {
         return CompletableFuture.completedFuture(numbered[0]);
     }
 
+    /** Reads, and never creates, a room's stream: a handshake to a new room name costs nothing until it posts. */
     @Override
     public CompletionStage<History> history(RoomName room, HistoryFilter filter) {
         Instant now = clock.instant();
         History[] read = new History[1];
-        streams.compute(room, (name, existing) -> {
-            RoomStream stream = current(existing, now);
+        streams.computeIfPresent(room, (name, stream) -> {
+            if (stream.isIdle(now, retention.idleTtl())) {
+                return null;
+            }
             read[0] = stream.read(filter);
             return stream;
         });
-        return CompletableFuture.completedFuture(read[0]);
+        return CompletableFuture.completedFuture(read[0] != null ? read[0] : History.none(filter));
     }
 
     /** The room's stream, or a new epoch when it has none or it expired. Inside {@code compute} only. */

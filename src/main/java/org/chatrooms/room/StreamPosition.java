@@ -20,11 +20,6 @@ public record StreamPosition(String epoch, long id) {
         }
     }
 
-    /** Whether a message at {@code other} comes after this position: a later id, or another epoch. */
-    public boolean isBefore(StreamPosition other) {
-        return !epoch.equals(other.epoch) || id < other.id;
-    }
-
     @Override
     public String toString() {
         return epoch + ":" + id;

@@ -44,8 +44,14 @@ public final class ClientConnection {
     private final SendQueue queue = new SendQueue();
     /** Null until attached; written once under {@code this}, read by the writing thread. */
     private volatile Peer peer;
+    /** A write is in flight, or a thread is in {@link #writeFrom}: that thread or the completion writes next. */
     private boolean writing;
+    /** The writing thread is inside a container send call; a completion meanwhile only says so (see below). */
+    private boolean sending;
+    private boolean completedWhileSending;
     private boolean closing;
+    /** When the last ping was written (0: never); the keepalive judges silence against it. */
+    private volatile long pingWrittenNanos;
     /** A close asked for before the session existed, carried out when it is attached. */
     private CloseReason closeOnAttach;
     /** When the peer last showed it is there (a frame, a pong, the open); any thread reads it. */
@@ -147,7 +153,7 @@ public final class ClientConnection {
         if (closeNow != null) {
             closeOnCloser(attached, closeNow);
         } else if (first != null) {
-            write(first);
+            writeFrom(first);
         }
     }
 
@@ -179,7 +185,7 @@ public final class ClientConnection {
             LOG.fine(() -> "Closing slow client " + id() + ": " + why);
             close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "Too slow: messages were piling up"));
         } else {
-            write(frame);
+            writeFrom(frame);
         }
     }
 
@@ -193,33 +199,41 @@ public final class ClientConnection {
         lastHeardNanos = nowNanos;
     }
 
-    /** How long the peer has said nothing, at {@code nowNanos}. */
-    public long silentNanos(long nowNanos) {
-        return nowNanos - lastHeardNanos;
+    /**
+     * Sends a ping (keepalive), on {@code pinger}, never on the caller: a ping write blocks if the peer stopped
+     * reading. It waits its turn behind the frames queued before it, so the socket keeps one writer at a time; the
+     * socket is not claimed before the task runs, so a busy pinger delays pings, never frames.
+     */
+    public void ping(Executor pinger) {
+        try {
+            pinger.execute(() -> {
+                synchronized (this) {
+                    if (closing || peer == null) {
+                        return;
+                    }
+                    if (writing) {
+                        queue.add(PING, System.nanoTime());
+                        return;
+                    }
+                    writing = true;
+                }
+                writeFrom(PING);
+            });
+        } catch (RejectedExecutionException stopping) {
+            // the node is stopping: no more pings
+        }
     }
 
     /**
-     * Queues a ping (keepalive): written when the frames before it are, by whoever writes next; when the socket is
-     * idle, on {@code writer} rather than the caller, since a ping write blocks if the peer stopped reading.
+     * Whether the peer has said nothing (no pong, no frame) for two intervals, although a ping went out at least half
+     * an interval ago, time enough to answer it. A ping still waiting to be written counts for nothing, so a busy socket or a busy pinger is never
+     * taken for a silent peer.
      */
-    public void ping(Executor writer) {
-        synchronized (this) {
-            if (closing || peer == null) {
-                return;
-            }
-            if (writing) {
-                queue.add(PING, System.nanoTime());
-                return;
-            }
-            writing = true;
-        }
-        try {
-            writer.execute(() -> write(PING));
-        } catch (RejectedExecutionException stopping) {
-            synchronized (this) {
-                writing = false;
-            }
-        }
+    public boolean ignoredPing(long nowNanos, long intervalNanos) {
+        long written = pingWrittenNanos;
+        long heard = lastHeardNanos;
+        return written != 0 && heard - written < 0 && nowNanos - written >= intervalNanos / 2
+                && nowNanos - heard > 2 * intervalNanos;
     }
 
     /** Closes this client from another thread, without waiting; used for shutdown and slow clients. */
@@ -254,54 +268,90 @@ public final class ClientConnection {
         }
     }
 
-    private void write(String frame) {
-        if (frame == PING) {
-            writePing();
-            return;
+    /**
+     * Writes {@code first}, then whatever queued behind it, by the thread that set {@code writing}. A container may
+     * complete a write on another thread (Tomcat hands completions to its executor), which then writes the next
+     * frame, or on this very thread, inside the send call; then the completion only notes it, and this loop goes on,
+     * so a burst is written in a loop, never in a recursion as deep as the queue.
+     */
+    private void writeFrom(String first) {
+        String frame = first;
+        while (frame != null) {
+            synchronized (this) {
+                sending = true;
+                completedWhileSending = false;
+            }
+            boolean started = start(frame);
+            synchronized (this) {
+                sending = false;
+                if (!started || !completedWhileSending) {
+                    return; // failed (the socket is gone), or the completion will come and write the next one
+                }
+                frame = nextOrIdle();
+            }
         }
+    }
+
+    /** Starts one write; false when the container refused it (the socket is then dropped). */
+    private boolean start(String frame) {
         try {
-            metrics.frameSent();
-            peer.sendText(frame, this::onWritten);
-        } catch (IllegalStateException e) {
+            if (frame == PING) {
+                // Taken before the write: a pong can arrive before the blocking write returns.
+                long writing = System.nanoTime();
+                peer.sendPing(PING_PAYLOAD.duplicate()); // blocking: its completion is the return
+                pingWrittenNanos = writing;
+                onWritten(new SendResult());
+            } else {
+                metrics.frameSent();
+                peer.sendText(frame, this::onWritten);
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
             // The session closed under us; its onClose removes it from its room.
             LOG.log(Level.FINE, "Dropping frames for closed session " + id(), e);
-            markGone();
+            dropSocket("the connection is gone");
+            return false;
         } catch (RuntimeException e) {
             // Whatever else the container throws, this socket alone stops receiving, and the caller (the relay's
             // dispatch thread, serving every room) goes on.
             LOG.log(Level.WARNING, "Write to " + id() + " failed; dropping this socket's frames", e);
-            markGone();
-            close(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "Server could not write to this socket"));
+            dropSocket("Server could not write to this socket");
+            return false;
         }
-    }
-
-    private void writePing() {
-        SendResult result;
-        try {
-            peer.sendPing(PING_PAYLOAD.duplicate());
-            result = new SendResult();
-        } catch (IOException | RuntimeException e) {
-            result = new SendResult(e);
-        }
-        onWritten(result);
     }
 
     private void onWritten(SendResult result) {
         if (!result.isOK()) {
             LOG.log(Level.FINE, "Write to " + id() + " failed", result.getException());
-            markGone();
+            dropSocket("A write to this socket failed");
             return;
         }
         String next;
         synchronized (this) {
-            next = closing ? null : queue.poll();
-            if (next == null) {
-                writing = false;
+            if (sending) {
+                completedWhileSending = true; // on the writing thread, inside the send call: its loop goes on
+                return;
             }
+            next = nextOrIdle();
         }
         if (next != null) {
-            write(next);
+            writeFrom(next);
         }
+    }
+
+    /** The next frame to write, or none (the socket is idle from now on); under {@code this}. */
+    private String nextOrIdle() {
+        String next = closing ? null : queue.poll();
+        if (next == null) {
+            writing = false;
+        }
+        return next;
+    }
+
+    /** A write failed: nothing more is written, and the session is closed, so the socket leaves its room. */
+    private void dropSocket(String why) {
+        markGone();
+        close(new CloseReason(CloseCodes.UNEXPECTED_CONDITION, why));
     }
 
     private synchronized void markGone() {

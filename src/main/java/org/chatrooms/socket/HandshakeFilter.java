@@ -61,20 +61,18 @@ public final class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
-        HttpServletRequest upgrade = path.endsWith("/") ? TrailingSlash.stripped(request) : request;
-        if (UpgradeRequests.isHandshake(request)) {
-            String address = hub.clientAddress(request);
-            var refusal = hub.refusal(room.get(), address);
-            if (refusal.isPresent()) {
-                capped.log(() -> "Refused WebSocket handshakes over a cap: " + refusal.get().text() + " (last from "
-                        + LogText.quote(address) + ")");
-                response.setHeader("Retry-After", "10");
-                response.sendError(refusal.get().status(), refusal.get().text());
-                return;
-            }
-            upgrade = ClientAddress.attach(upgrade, address);
+        // Every request a container may upgrade: Tyrus upgrades some that Tomcat would not (UpgradeRequests).
+        String address = hub.clientAddress(request);
+        var refusal = hub.refusal(room.get(), address);
+        if (refusal.isPresent()) {
+            capped.log(() -> "Refused WebSocket handshakes over a cap: " + refusal.get().text() + " (last from "
+                    + LogText.quote(address) + ")");
+            response.setHeader("Retry-After", "10");
+            response.sendError(refusal.get().status(), refusal.get().text());
+            return;
         }
-        chain.doFilter(upgrade, response);
+        HttpServletRequest upgrade = path.endsWith("/") ? TrailingSlash.stripped(request) : request;
+        chain.doFilter(ClientAddress.attach(upgrade, address), response);
     }
 
     /**

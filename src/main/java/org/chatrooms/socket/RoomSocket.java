@@ -12,6 +12,7 @@ import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.History;
 import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamCursor;
 import org.chatrooms.room.StreamPosition;
 
 /**
@@ -39,8 +40,8 @@ public final class RoomSocket {
     private long bufferedChars;
     /** Live frames that arrived while catching up, each with its position (null for a gap notice). */
     private List<Pending> buffered = new ArrayList<>();
-    /** The last position this client was given; null until the catch-up set it (or when it could not). */
-    private StreamPosition cursor;
+    /** Where this client is in the stream: what it was given last; empty until the catch-up set it. */
+    private final StreamCursor cursor = new StreamCursor();
     private boolean opened;
     private boolean expired;
 
@@ -83,8 +84,21 @@ public final class RoomSocket {
     public synchronized void deliver(ChatMessage message, String frame, long nowNanos) {
         if (catchingUp) {
             buffer(new Pending(message.position(), frame));
-        } else if (cursor == null || cursor.isBefore(message.position())) {
-            cursor = message.position();
+        } else {
+            sendIfNew(message.position(), frame, nowNanos);
+        }
+    }
+
+    /**
+     * The end-to-end check: ids have no holes within an epoch, so a jump past the cursor means messages were lost
+     * on their way to this socket, whatever lost them; the client is told before the message that shows it.
+     */
+    private void sendIfNew(StreamPosition position, String frame, long nowNanos) {
+        if (cursor.isHoleBefore(position)) {
+            connection.send(gapFrame("lost", "Some messages of this room could not reach you and are missing "
+                    + "here. Reload to see the most recent ones."), nowNanos);
+        }
+        if (cursor.advance(position)) {
             connection.send(frame, nowNanos);
         }
     }
@@ -117,7 +131,7 @@ public final class RoomSocket {
         for (ChatMessage message : history.messages()) {
             connection.send(codec.encodeHistory(message));
         }
-        cursor = history.top();
+        cursor.moveTo(history.top());
         finishCatchUp();
     }
 
@@ -171,12 +185,12 @@ public final class RoomSocket {
             return;
         }
         catchingUp = false;
+        long now = System.nanoTime();
         for (Pending pending : buffered) {
             if (pending.position == null) {
-                connection.send(pending.frame);
-            } else if (cursor == null || cursor.isBefore(pending.position)) {
-                cursor = pending.position;
-                connection.send(pending.frame);
+                connection.send(pending.frame, now);
+            } else {
+                sendIfNew(pending.position, pending.frame, now);
             }
         }
         buffered = List.of();

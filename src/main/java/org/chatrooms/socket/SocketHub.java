@@ -40,8 +40,8 @@ import org.chatrooms.room.RoomName;
  * may use of the running node; the application's lifecycle builds it and shuts it down. Thread-safe.
  *
  * <p>Threads: {@link #admit} runs on the handshake's container thread and may wait there, bounded, for the relay
- * (the room's subscription and its history), as Django joins the group before it accepts; it never waits while
- * the relay is down, so handshakes do not pile up on request threads that pages and probes share. The node's
+ * (the room's subscription and its history), as Django joins the group before it accepts; while the relay is not
+ * ready it waits at most a second, so handshakes do not pile up on request threads that pages and probes share. The node's
  * timer thread drops admitted sockets whose {@code @OnOpen} never came.
  */
 public final class SocketHub {
@@ -50,6 +50,12 @@ public final class SocketHub {
     static final String CONTEXT_ATTRIBUTE = SocketHub.class.getName();
     /** How long a handshake may wait for the relay: first for the room's subscription, then for its history. */
     public static final Duration RELAY_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long a handshake waits for the room's subscription while the relay is not ready: long enough for a node
+     * that is just starting (its Redis connection comes up in milliseconds), short enough that handshakes do not
+     * pile up on request threads, which pages and probes share, while Redis is away.
+     */
+    private static final Duration NOT_READY_WAIT = Duration.ofSeconds(1);
     /** How often the drain closes its next batch of sockets. */
     private static final Duration DRAIN_TICK = Duration.ofMillis(100);
     /** How long an admitted socket may wait for {@code @OnOpen} before it leaves its room again. */
@@ -71,14 +77,17 @@ public final class SocketHub {
     /** Sockets per client address; an address leaves the map with its last socket. */
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Executor closer;
+    private final Executor pinger;
     private final ScheduledExecutorService timer;
     private volatile boolean closing;
 
     /**
      * @param closer runs socket closes, which can block on a stalled peer
-     * @param timer  runs the open deadlines; its tasks only update the rooms
+     * @param pinger writes keepalive pings, which block likewise; apart from the closer, so a backlog of closes
+     *               never holds up the pings of healthy sockets
+     * @param timer  runs the open deadlines, the keepalive rounds and the drain's batches; its tasks never block
      */
-    public SocketHub(Settings settings, Relay relay, ChatMetrics metrics, Executor closer,
+    public SocketHub(Settings settings, Relay relay, ChatMetrics metrics, Executor closer, Executor pinger,
                      ScheduledExecutorService timer) {
         this.codec = new ChatCodec(settings.maxMessageChars());
         this.metrics = metrics;
@@ -95,6 +104,7 @@ public final class SocketHub {
         this.caps = settings.caps();
         this.clientAddress = new ClientAddress(settings.trustedProxies());
         this.closer = closer;
+        this.pinger = pinger;
         this.timer = timer;
         if (!settings.pingInterval().isZero()) {
             long every = settings.pingInterval().toNanos();
@@ -150,21 +160,25 @@ public final class SocketHub {
             perAddress.merge(address, 1, Integer::sum);
         }
         CompletionStage<Void> subscribed = rooms.join(socket);
-        scheduleOpenDeadline(socket);
-        HistoryFilter filter = resume.filter(historySize);
-        if (!relay.isReady() || !await(subscribed, room, "subscription")) {
-            connection.send(codec.encodeError("relay_unavailable",
-                    "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
-            socket.catchUpFailed(filter);
+        try {
+            HistoryFilter filter = resume.filter(historySize);
+            if (!await(subscribed, room, "subscription", relay.isReady() ? RELAY_WAIT : NOT_READY_WAIT)) {
+                connection.send(codec.encodeError("relay_unavailable",
+                        "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
+                socket.catchUpFailed(filter);
+                return socket;
+            }
+            CompletionStage<History> history = relay.history(room, filter);
+            if (await(history, room, "history", RELAY_WAIT)) {
+                socket.catchUp(history.toCompletableFuture().join(), filter);
+            } else {
+                socket.catchUpFailed(filter);
+            }
             return socket;
+        } finally {
+            // From now on the container writes the 101 and calls @OnOpen at once; the deadline counts from here.
+            scheduleOpenDeadline(socket);
         }
-        CompletionStage<History> history = relay.history(room, filter);
-        if (await(history, room, "history")) {
-            socket.catchUp(history.toCompletableFuture().join(), filter);
-        } else {
-            socket.catchUpFailed(filter);
-        }
-        return socket;
     }
 
     /** Orders and distributes a post through the relay. */
@@ -223,8 +237,8 @@ public final class SocketHub {
      * application begins to stop, and again (then with nothing left to do) when the node closes.
      */
     public int drain() {
-        return drain(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "Server shutting down"), drainWindow,
-                OwnedThreads.STOP_TIMEOUT);
+        return drain(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "Server shutting down"),
+                closing ? Duration.ZERO : drainWindow, OwnedThreads.STOP_TIMEOUT);
     }
 
     /**
@@ -283,9 +297,9 @@ public final class SocketHub {
 
     /**
      * Keepalive, on the timer thread once per interval for the whole node (not a task per socket): pings every open
-     * socket, and closes one that said nothing, not even a pong, for two intervals (a peer gone without a word,
-     * which would otherwise hold its socket, and a load balancer's idle connection, forever). Pings are queued
-     * like frames and written on the closer threads when the socket is idle, so this thread never waits on a peer.
+     * socket, and closes one that has said nothing for two intervals although pinged, so within three intervals:
+     * a peer gone without a word would otherwise hold its socket, and a load balancer its idle connection, forever.
+     * Pings wait their turn like frames and are written on the pinger threads, so this thread never waits on a peer.
      */
     private void keepAlive(long intervalNanos) {
         try {
@@ -295,10 +309,10 @@ public final class SocketHub {
                 if (!connection.isAttached()) {
                     continue;
                 }
-                if (connection.silentNanos(now) > 2 * intervalNanos) {
+                if (connection.ignoredPing(now, intervalNanos)) {
                     connection.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "No answer to pings"));
                 } else {
-                    connection.ping(closer);
+                    connection.ping(pinger);
                 }
             }
         } catch (RuntimeException e) {
@@ -320,9 +334,9 @@ public final class SocketHub {
         }
     }
 
-    private static boolean await(CompletionStage<?> stage, RoomName room, String what) {
+    private static boolean await(CompletionStage<?> stage, RoomName room, String what, Duration timeout) {
         try {
-            stage.toCompletableFuture().get(RELAY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

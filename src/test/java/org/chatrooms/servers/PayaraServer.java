@@ -142,6 +142,8 @@ final class PayaraServer extends StandaloneServer {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         builder.environment().put("AS_JAVA", JAVA_HOME.toString());
         builder.environment().put("JAVA_HOME", JAVA_HOME.toString());
+        // start-domain's server JVM inherits asadmin's environment, as it does the other servers' settings.
+        builder.environment().put("CHAT_PING_SECONDS", Integer.toString(PING_SECONDS));
         // asadmin keeps a login cache and trust store in the home directory: one under target/, not the user's.
         builder.environment().put("HOME", Files.createDirectories(directory().resolve("home")).toString());
         Process process = builder.start();

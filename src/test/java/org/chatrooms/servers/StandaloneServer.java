@@ -35,6 +35,8 @@ public abstract class StandaloneServer implements AutoCloseable {
 
     /** The second deployment of the WAR. */
     public static final String CONTEXT_PATH = "/chat-app";
+    /** The servers' keepalive interval ({@code CHAT_PING_SECONDS}, set in their environment). */
+    public static final int PING_SECONDS = 1;
     /** The JDK that runs the servers (Tomcat 11 needs 17 or later). */
     static final Path JAVA_HOME = Path.of(System.getProperty("chat.servers.java.home",
             "/usr/lib/jvm/java-17-openjdk-amd64"));
@@ -173,6 +175,8 @@ public abstract class StandaloneServer implements AutoCloseable {
     protected final ProcessHandle startChild(ProcessBuilder command) throws IOException {
         command.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         command.environment().put("JAVA_HOME", JAVA_HOME.toString());
+        // Keepalive every second, so the contract can check pings on each container within its time.
+        command.environment().put("CHAT_PING_SECONDS", Integer.toString(PING_SECONDS));
         child = command.start();
         return child.toHandle();
     }

@@ -15,6 +15,7 @@ import jakarta.json.JsonObject;
 
 import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.JoinGap;
+import org.chatrooms.testing.RawWebSocket;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.Http;
 import org.junit.jupiter.api.AfterAll;
@@ -177,6 +178,31 @@ abstract class StandaloneServerContract {
         LOG.info(() -> server.name() + ": join gap missed " + missed + " of 300");
         assertEquals(0, missed, "rounds in which the new socket missed the message sent after its 101");
         assertFalse(server.logContains("did not hand the handshake's user properties"), server.logTail());
+    }
+
+    /**
+     * Keepalive on this container: pings go out through the same one-writer queue as frames, and a socket that
+     * answers nothing is closed after two intervals, while one that answers (the JDK client does) stays.
+     */
+    @Test
+    void pingsArriveAndASilentSocketIsClosed() throws Exception {
+        try (ChatClient answering = ChatClient.connect(ws("", "ws/chat/keepalive/"), sameOrigin());
+             RawWebSocket silent = RawWebSocket.open(ws("", "ws/chat/keepalive/"), 64 * 1024)) {
+            int pings = 0;
+            int closeCode = 0;
+            while (closeCode == 0) {
+                RawWebSocket.Frame frame = silent.readFrame();
+                if (frame.opcode() == 0x9) {
+                    pings++;
+                } else if (frame.opcode() == RawWebSocket.OP_CLOSE) {
+                    closeCode = frame.closeCode();
+                }
+            }
+            assertTrue(pings >= 1, "pings before the close: " + pings);
+            assertEquals(1001, closeCode, "a socket that never answers is closed");
+            answering.say("still here");
+            assertEquals("still here", answering.nextChat().getString("message"));
+        }
     }
 
     @Test

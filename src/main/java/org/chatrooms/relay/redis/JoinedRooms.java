@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamCursor;
 import org.chatrooms.room.StreamPosition;
 
 /**
@@ -43,8 +44,8 @@ final class JoinedRooms {
         private final CompletableFuture<Void> firstConfirmation = new CompletableFuture<>();
         /** Generation of the subscriber connection that confirmed this room; 0 before the first. */
         private volatile long confirmedGeneration;
-        // Dispatch thread only: the position of the last message delivered here, null before the first.
-        private StreamPosition delivered;
+        // Dispatch thread only: how far this node has delivered the room's stream.
+        private final StreamCursor delivered = new StreamCursor();
 
         /** Completes when Redis first confirmed the subscription; later reconnects do not reset it. */
         CompletionStage<Void> firstConfirmation() {
@@ -54,6 +55,11 @@ final class JoinedRooms {
         /**
          * Redis confirmed the room on the connection {@code generation}. Returns true when it had been confirmed on
          * an earlier connection: a re-subscription after an outage, when messages may have been missed.
+         *
+         * <p>Not on the first subscription: a catch-up then would read the newest messages while older live ones
+         * are still queued behind it, and those would be taken for repeats. A room that delivered nothing yet when
+         * its connection dropped catches up with the newest messages; each socket then sees for itself whether its
+         * own position is followed without a hole ({@code RoomSocket}), and is told if not.
          */
         boolean confirm(long generation) {
             long previous = confirmedGeneration;
@@ -68,7 +74,7 @@ final class JoinedRooms {
 
         /** The last position delivered here, or null; dispatch thread only. */
         StreamPosition delivered() {
-            return delivered;
+            return delivered.position();
         }
 
         /**
@@ -78,16 +84,12 @@ final class JoinedRooms {
          * stream. Dispatch thread only.
          */
         boolean accept(StreamPosition position) {
-            if (delivered != null && !delivered.isBefore(position)) {
-                return false;
-            }
-            delivered = position;
-            return true;
+            return delivered.advance(position);
         }
 
         /** Whether messages between the last one delivered and {@code position} never arrived here. */
         boolean isHoleBefore(StreamPosition position) {
-            return delivered != null && delivered.epoch().equals(position.epoch()) && position.id() > delivered.id() + 1;
+            return delivered.isHoleBefore(position);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.chatrooms.relay.redis;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -29,10 +30,10 @@ import redis.clients.jedis.RedisClient;
  * {@link RoomState#accept}), and calls the listener in arrival order, which is each room's id order.
  *
  * <p>Catching up (docs/streams.md): pub/sub keeps nothing for a subscriber that was away. When a room is
- * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a
- * room's message, this thread reads the room's history after the last position it delivered (one Redis round
- * trip) and delivers what the node missed, then goes on with live messages, skipping those the history already
- * had. What the history no longer holds is reported to the listener as a gap, so the room's sockets are told.
+ * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a room's message, this thread reads the room's
+ * history after the last position it delivered (one Redis round trip) and delivers what the node missed, then
+ * goes on with live messages, skipping those the history already had. What the history no longer holds is
+ * reported to the listener as a gap, so the room's sockets are told.
  */
 final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable {
 
@@ -42,6 +43,8 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
      * limit and then drop the connection; this queue takes that role inside the node, bounded likewise.
      */
     static final int QUEUE_CAPACITY = 100_000;
+    /** After a failed catch-up read, how long the next ones report a gap at once instead of trying Redis again. */
+    private static final long CATCH_UP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RedisKeys keys;
     private final JoinedRooms rooms;
@@ -54,6 +57,9 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     /** Rooms that lost a message to a full queue; caught up once the queue has room again. */
     private final Set<RoomName> overflowed = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
+    // Dispatch thread only: when a catch-up read last failed, so the next ones do not each wait for Redis again.
+    private long catchUpFailedNanos;
+    private boolean catchUpFailing;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -174,11 +180,20 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         StreamPosition since = state.delivered();
         HistoryFilter filter = since == null ? HistoryFilter.latest(retention.historySize())
                 : HistoryFilter.after(since, retention.historySize());
+        if (catchUpFailing && System.nanoTime() - catchUpFailedNanos < CATCH_UP_RETRY_NANOS) {
+            // Redis just failed a catch-up: every other room of the reconnect would wait as long, and delivery of
+            // all rooms with it. Say so at once; the next reconnect catches up again.
+            gap(room);
+            return;
+        }
         History read;
         try {
             read = scripts.readNow(client, room, filter);
+            catchUpFailing = false;
         } catch (RuntimeException e) {
             // JedisException mostly: Redis went away again; its sockets are told, the next reconnect retries.
+            catchUpFailing = true;
+            catchUpFailedNanos = System.nanoTime();
             LOG.log(Level.WARNING, "Could not read the history of room " + room + " to catch up; its sockets "
                     + "are told that messages may be missing", e);
             gap(room);

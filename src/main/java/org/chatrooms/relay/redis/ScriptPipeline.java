@@ -58,6 +58,12 @@ final class ScriptPipeline implements AutoCloseable {
     private volatile boolean running = true;
     /** Whether the last command reached Redis and was carried out; the subscriber's liveness covers start-up. */
     private volatile boolean works = true;
+    /**
+     * Redis may have restarted with an empty script cache: load the scripts before the next batch, so that no batch
+     * half-fails with NOSCRIPT (resending its failed calls after others of the batch ran would reorder a user's
+     * messages).
+     */
+    private volatile boolean reloadScripts = true;
     // Publisher thread only: the refusal last logged, and how many followed it unlogged.
     private String lastRefusal;
     private long refusalsSinceLogged;
@@ -107,6 +113,7 @@ final class ScriptPipeline implements AutoCloseable {
      * post. Drops the idle ones so the next post opens a fresh connection.
      */
     void discardIdleConnections() {
+        reloadScripts = true;
         try {
             client.getPool().clear();
         } catch (RuntimeException e) {
@@ -150,6 +157,14 @@ final class ScriptPipeline implements AutoCloseable {
     }
 
     private void send(List<Call<?>> batch) {
+        if (reloadScripts) {
+            try {
+                StreamScripts.load(client);
+                reloadScripts = false;
+            } catch (JedisException e) {
+                LOG.log(Level.FINE, "Could not load the chat scripts ahead of a batch", e);
+            }
+        }
         List<Call<?>> unsent = sendOnce(batch);
         if (!unsent.isEmpty()) {
             // NOSCRIPT: Redis restarted and forgot the scripts. Those calls did not run, so sending them again is safe.

@@ -19,6 +19,9 @@ if size > 0 then
   redis.call('RPUSH', KEYS[2], entry)
   redis.call('LTRIM', KEYS[2], -size, -1)
   redis.call('PEXPIRE', KEYS[2], ARGV[4])
+else
+  -- A server that keeps no history: older entries would leave a hole before this id, so none are kept.
+  redis.call('DEL', KEYS[2])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {id, millis, epoch, rotated}
