@@ -14,6 +14,9 @@ import jakarta.websocket.CloseReason.CloseCodes;
 
 import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.config.ChatConfig;
+import org.chatrooms.presence.InMemoryPresence;
+import org.chatrooms.presence.Presence;
+import org.chatrooms.presence.redis.RedisPresence;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
@@ -39,15 +42,17 @@ public final class ChatNode implements AutoCloseable {
 
     private final ChatConfig config;
     private final Relay relay;
+    private final Presence presence;
     private final SocketHub hub;
     private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
     private final ThreadPoolExecutor closer;
     private final OwnedThreads timerThreads = new OwnedThreads("chat-timer");
     private final ScheduledExecutorService timer;
 
-    public ChatNode(ChatConfig config, Relay relay) {
+    public ChatNode(ChatConfig config, Relay relay, Presence presence) {
         this.config = config;
         this.relay = relay;
+        this.presence = presence;
         this.timer = Executors.newSingleThreadScheduledExecutor(timerThreads);
         // Bounded: a close to a stalled peer can block for seconds, and many stalled peers must not mean many threads.
         this.closer = new ThreadPoolExecutor(CLOSER_THREADS, CLOSER_THREADS, 30, TimeUnit.SECONDS,
@@ -60,16 +65,20 @@ public final class ChatNode implements AutoCloseable {
                 Duration.ofSeconds(config.pingSeconds()),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin()),
                 new SocketCaps(config.maxSockets(), config.maxSocketsPerAddress(), config.maxRoomSockets()),
-                config.trustedProxies()), relay, closer, timer);
+                config.trustedProxies()), relay, presence, closer, timer);
         relay.start(hub.relayListener());
+        presence.start(hub::hostedRooms);
     }
 
     /** Builds the relay the configuration asks for: in-memory unless {@code CHAT_REDIS_URL} is set. */
     public static ChatNode start(ChatConfig config) {
-        Relay relay = config.redisUrl()
-                .<Relay>map(url -> new RedisRelay(RedisRelayConfig.parse(url, config.redisPrefix()), config.retention()))
-                .orElseGet(() -> new InMemoryRelay(config.retention(), java.time.Clock.systemUTC()));
-        return new ChatNode(config, relay);
+        Duration heartbeat = Duration.ofSeconds(config.presenceHeartbeatSeconds());
+        if (config.redisUrl().isPresent()) {
+            RedisRelayConfig redis = RedisRelayConfig.parse(config.redisUrl().get(), config.redisPrefix());
+            return new ChatNode(config, new RedisRelay(redis, config.retention()), new RedisPresence(redis, heartbeat));
+        }
+        InMemoryRelay relay = new InMemoryRelay(config.retention(), java.time.Clock.systemUTC());
+        return new ChatNode(config, relay, new InMemoryPresence(relay));
     }
 
     /** The node of the web application that {@code context} belongs to. */
@@ -89,6 +98,10 @@ public final class ChatNode implements AutoCloseable {
         return relay;
     }
 
+    public Presence presence() {
+        return presence;
+    }
+
     public SocketHub hub() {
         return hub;
     }
@@ -101,6 +114,7 @@ public final class ChatNode implements AutoCloseable {
     public void close() {
         int closed = hub.closeAll(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"),
                 OwnedThreads.STOP_TIMEOUT);
+        presence.close(); // after the sockets' leaves: removes what is left of this node, announcing it
         relay.close();
         closerThreads.shutdown(closer, OwnedThreads.STOP_TIMEOUT);
         timer.shutdownNow(); // pending open deadlines no longer matter: the relay is closed

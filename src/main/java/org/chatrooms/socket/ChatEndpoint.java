@@ -21,6 +21,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 
+import org.chatrooms.presence.Member;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.protocol.ClientMessage;
 import org.chatrooms.protocol.DisplayName;
@@ -80,7 +81,7 @@ public class ChatEndpoint {
             if (admitted != null) {
                 hub.leave(admitted);
             }
-            admitted = hub.admit(room.get(), session.getRequestParameterMap(), null);
+            admitted = hub.admit(room.get(), session.getRequestParameterMap(), null, session.getUserPrincipal());
         }
         if (!admitted.open(ClientConnection.Peer.of(session))) {
             session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "The handshake took too long; reconnect"));
@@ -129,9 +130,8 @@ public class ChatEndpoint {
         try {
             ClientMessage incoming = hub.codec().parseClientMessage(frame);
             try {
-                // The handshake's principal, when the container authenticated the user, beats any requested name.
-                DisplayName user = DisplayName.forSender(session.getUserPrincipal(), incoming.requestedUser());
-                post = new ChatPost(socket.room(), user.value(), incoming.text(), incoming.clientId());
+                Member name = senderName(session, incoming.requestedUser());
+                post = new ChatPost(socket.room(), name.user(), incoming.text(), incoming.clientId(), name.verified());
             } catch (ProtocolException e) {
                 throw e.about(incoming.clientId());
             }
@@ -144,6 +144,29 @@ public class ChatEndpoint {
                 client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));
             }
         });
+    }
+
+    /**
+     * Who a frame is sent as. The handshake's principal, when the container authenticated the user, beats any
+     * requested name (verified). A guest's frame without {@code user} goes under the connection's name; one with
+     * another name goes under that name, and the connection's presence follows it (a leave, then a join), unless
+     * the name breaks the rules or imitates a verified name present in the room.
+     */
+    private Member senderName(Session session, String requested) throws ProtocolException {
+        var principal = DisplayName.ofPrincipal(session.getUserPrincipal());
+        if (principal.isPresent()) {
+            return new Member(principal.get().value(), true);
+        }
+        Member current = socket.name();
+        if (requested == null || requested.isEmpty() || (!current.verified() && requested.equals(current.user()))) {
+            return current;
+        }
+        Member asked = new Member(DisplayName.parse(requested).value(), false);
+        if (!asked.isAnonymous()) {
+            hub.checkGuestName(socket.room(), asked.user());
+        }
+        hub.rename(socket, asked);
+        return asked;
     }
 
     /** The frame's client id, so a refusal names the message; null when it has none or is not readable. */
