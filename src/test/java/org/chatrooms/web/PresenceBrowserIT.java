@@ -1,0 +1,91 @@
+package org.chatrooms.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+
+import org.chatrooms.dev.ChatServer;
+import org.chatrooms.testing.Browser;
+import org.chatrooms.testing.RoomPage;
+import org.chatrooms.testing.TestLoginValve;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+
+/**
+ * The room page's "who is here" list in headless Chromium: two windows show each other (the signed-in one with
+ * its verified mark), a guest counted, and closing one window takes it off the other's list with a quiet
+ * "left" line. Screenshots (desktop and phone width) under target/screenshots/.
+ */
+@Timeout(120)
+class PresenceBrowserIT {
+
+    private static ChatServer server;
+    private static Browser alice;
+    private static Browser bob;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ChatServer.start(Map.of());
+        TestLoginValve.install(server);
+        alice = Browser.start();
+        bob = Browser.start();
+        alice.open(server.httpBase() + "chat/");
+        bob.open(server.httpBase() + "chat/");
+        alice.driver().manage().addCookie(new Cookie(TestLoginValve.COOKIE, "alice", "/"));
+        RoomPage.rememberName(bob, "Bob");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try (ChatServer s = server; Browser a = alice; Browser b = bob) {
+            // closed in reverse order, each even if another fails
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> whoIsHere(Browser browser) {
+        return (List<String>) browser.script("return Array.from(document.querySelectorAll('#presence-list li'))"
+                + ".map(li => li.dataset.user + (li.dataset.verified ? ' (verified)' : ''))");
+    }
+
+    private static String guests(Browser browser) {
+        return (String) browser.script("const g = document.getElementById('presence-guests');"
+                + " return g.hidden ? '' : g.textContent");
+    }
+
+    private static String changeLines(Browser browser) {
+        return (String) browser.script("return Array.from(document.querySelectorAll('#chat-log li.presence-change'))"
+                + ".map(li => li.textContent).join(' / ')");
+    }
+
+    @Test
+    void twoWindowsShowEachOtherAndClosingOneRemovesIt() {
+        RoomPage a = RoomPage.open(alice, server.httpBase(), "presence_room");
+        alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)")), "alice alone in her list");
+        RoomPage.open(bob, server.httpBase(), "presence_room");
+        alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)", "Bob")), "Bob in alice's list");
+        bob.until(d -> whoIsHere(bob).equals(List.of("alice (verified)", "Bob")), "alice in Bob's list");
+        alice.until(d -> changeLines(alice).equals("Bob joined"), "a quiet join line");
+        a.say("Hello Bob");
+        bob.until(d -> bob.driver().findElements(org.openqa.selenium.By.cssSelector(
+                "#chat-log li.message[data-verified='true'] .verified-mark")).size() == 1, "alice's message marked");
+        alice.screenshot("PresenceBrowserIT-two-windows-alice");
+        bob.screenshot("PresenceBrowserIT-two-windows-bob");
+        bob.driver().manage().window().setSize(new Dimension(390, 760));
+        bob.screenshot("PresenceBrowserIT-phone-bob");
+        bob.driver().manage().window().setSize(new Dimension(1024, 768));
+
+        bob.open("about:blank"); // Bob closes the room
+        alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)")), "Bob gone from alice's list");
+        // A message came between them, so the leave has a line of its own.
+        alice.until(d -> changeLines(alice).equals("Bob joined / Bob left"), "a quiet leave line");
+        assertEquals("", guests(alice));
+        alice.screenshot("PresenceBrowserIT-after-leave-alice");
+        assertEquals(List.of(), alice.consoleErrors(), "console errors");
+    }
+}
