@@ -563,6 +563,21 @@
   }
 
   reconnectNow.addEventListener('click', connect);
+  // Leaving the page closes the socket at once, so the room's list drops this window now: a page kept in the
+  // back-forward cache would otherwise keep its socket, and its place in the list, open. Coming back reconnects.
+  window.addEventListener('pagehide', function (event) {
+    if (event.persisted && socket !== null) {
+      const ws = socket;
+      socket = null;
+      clearTimeout(retryTimer);
+      ws.close(1000, 'page hidden');
+    }
+  });
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted && socket === null) {
+      connect();
+    }
+  });
   window.addEventListener('online', function () {
     if (socket === null) {
       connect();

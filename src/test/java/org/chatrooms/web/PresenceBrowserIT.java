@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WindowType;
 
 /**
  * The room page's "who is here" list in headless Chromium: two windows show each other (the signed-in one with
@@ -80,12 +81,22 @@ class PresenceBrowserIT {
         bob.screenshot("PresenceBrowserIT-phone-bob");
         bob.driver().manage().window().setSize(new Dimension(1024, 768));
 
-        bob.open("about:blank"); // Bob closes the room
+        // Bob closes the room's tab (navigating away could keep the page, and its socket, in the back-forward cache).
+        String room = bob.driver().getWindowHandle();
+        String other = bob.driver().switchTo().newWindow(WindowType.TAB).getWindowHandle();
+        bob.driver().switchTo().window(room).close();
+        bob.driver().switchTo().window(other);
         alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)")), "Bob gone from alice's list");
         // A message came between them, so the leave has a line of its own.
         alice.until(d -> changeLines(alice).equals("Bob joined / Bob left"), "a quiet leave line");
         assertEquals("", guests(alice));
         alice.screenshot("PresenceBrowserIT-after-leave-alice");
+
+        // Back in the room, then away to another page: the page closes its socket when it is hidden.
+        RoomPage.open(bob, server.httpBase(), "presence_room");
+        alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)", "Bob")), "Bob back in alice's list");
+        bob.open("about:blank");
+        alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)")), "Bob gone after navigating away");
         assertEquals(List.of(), alice.consoleErrors(), "console errors");
     }
 }
