@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.chatrooms.presence.Member;
@@ -95,6 +96,69 @@ class RedisPresenceTest extends PresenceContractTest {
         assertTrue(took.compareTo(HEARTBEAT.plusMillis(500)) < 0, "reaped after " + took);
         assertEquals(List.of(new PresenceEntry("shared", false, 1)), list(survivor));
         survivor.assertNoEvent(); // "shared" still has a connection on the survivor: no leave
+    }
+
+    /**
+     * The costs docs/presence.md states, counted by Redis itself (INFO commandstats, this test's Redis has no
+     * other client): a node hosting 500 rooms sends one command per heartbeat, and a join is one script call.
+     */
+    @Test
+    void oneCommandPerHeartbeatWhateverTheRoomsAndOneScriptPerJoin() {
+        Node node = node();
+        RedisPresence presence = (RedisPresence) node.presence;
+        List<org.chatrooms.room.RoomName> rooms = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            org.chatrooms.room.RoomName room = org.chatrooms.room.RoomName.parse("cost" + i).orElseThrow();
+            rooms.add(room);
+            presence.join(room, new Member("user" + i, false));
+            presence.join(room, Member.ANONYMOUS);
+        }
+        list(node); // all joins done
+        try (var admin = redis.admin()) {
+            long beatsBefore = presence.heartbeats();
+            Map<String, Long> before = calls(admin.info("commandstats"));
+            org.chatrooms.testing.Eventually.until("3 heartbeats", Duration.ofSeconds(10),
+                    () -> presence.heartbeats() >= beatsBefore + 3);
+            Map<String, Long> after = calls(admin.info("commandstats"));
+            long beats = presence.heartbeats() - beatsBefore;
+            long sent = after.getOrDefault("evalsha", 0L) - before.getOrDefault("evalsha", 0L)
+                    + after.getOrDefault("eval", 0L) - before.getOrDefault("eval", 0L);
+            System.out.println("PRESENCE-HEARTBEAT " + beats + " heartbeats, " + sent + " script calls, 500 rooms hosted;"
+                    + " commands run inside: " + delta(before, after));
+            assertTrue(sent <= beats + 1, sent + " calls for " + beats + " heartbeats"); // +1: one may land mid-read
+            Map<String, Long> beforeJoin = calls(admin.info("commandstats"));
+            long beatsAtJoin = presence.heartbeats();
+            presence.join(rooms.get(0), new Member("newcomer", false)).toCompletableFuture().join();
+            Map<String, Long> afterJoin = calls(admin.info("commandstats"));
+            long joinBeats = presence.heartbeats() - beatsAtJoin;
+            System.out.println("PRESENCE-JOIN " + delta(beforeJoin, afterJoin) + " (heartbeats meanwhile: "
+                    + joinBeats + ")");
+            if (joinBeats == 0) {
+                assertEquals(1L, afterJoin.get("evalsha") - beforeJoin.getOrDefault("evalsha", 0L));
+            }
+        }
+    }
+
+    private static Map<String, Long> calls(String commandstats) {
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        for (String line : commandstats.split("\r?\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^cmdstat_([a-z|]+):calls=(\\d+)").matcher(line);
+            if (m.find()) {
+                calls.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+        }
+        return calls;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new java.util.TreeMap<>();
+        after.forEach((command, n) -> {
+            long d = n - before.getOrDefault(command, 0L);
+            if (d > 0 && !command.equals("info")) {
+                delta.put(command, d);
+            }
+        });
+        return delta;
     }
 
     @Test
