@@ -269,17 +269,16 @@ public final class ChatCodec {
     }
 
     private static String whoIsHere(List<String> names, int guests) {
-        String people = switch (names.size()) {
-            case 0 -> "";
-            case 1 -> names.get(0);
-            default -> String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
-        };
-        String anonymous = guests == 0 ? "" : guests == 1 ? "1 anonymous guest" : guests + " anonymous guests";
-        if (people.isEmpty() && anonymous.isEmpty()) {
-            return "Nobody else is here.";
+        List<String> items = new ArrayList<>(names);
+        if (guests > 0) {
+            items.add(guests == 1 ? "1 anonymous guest" : guests + " anonymous guests");
         }
-        return "Here: " + (people.isEmpty() ? anonymous : anonymous.isEmpty() ? people : people + " and " + anonymous)
-                + ".";
+        return switch (items.size()) {
+            case 0 -> "Nobody is here.";
+            case 1 -> "Here: " + items.get(0) + ".";
+            default -> "Here: " + String.join(", ", items.subList(0, items.size() - 1)) + " and "
+                    + items.get(items.size() - 1) + ".";
+        };
     }
 
     public String encodeError(String code, String humanMessage) {
