@@ -94,6 +94,7 @@ public final class RedisPresence implements Presence {
     private String nodeId = newNodeId();
     private final Map<RoomName, Map<Member, Integer>> local = new HashMap<>();
     private Set<String> knownDead = Set.of();
+    private boolean beaten;
     private boolean failing;
 
     /**
@@ -218,10 +219,8 @@ public final class RedisPresence implements Presence {
 
     private void beat() {
         try {
-            Object reply = run(HEARTBEAT, List.of(keys.nodes()), List.of(nodeId, Long.toString(ttl.toMillis()),
-                    Long.toString(KEEP_DEAD.toMillis())));
+            List<?> fields = heartbeat();
             heartbeats.incrementAndGet();
-            List<?> fields = (List<?>) reply;
             if (Long.valueOf(1).equals(fields.get(1))) {
                 rejoin();
                 return;
@@ -254,17 +253,25 @@ public final class RedisPresence implements Presence {
 
     /**
      * Other nodes took this one for dead (its heartbeats did not reach Redis for {@code ttl}) and may have
-     * reaped its entries: its connections are registered again under a new id, announcing them where needed.
+     * reaped its entries, or Redis lost its data (a restart without persistence): its connections are
+     * registered again under a new id, announcing them where needed.
      */
     private void rejoin() {
         String old = nodeId;
         run(RETIRE, List.of(keys.nodes()), List.of(old));
         nodeId = newNodeId();
-        LOG.warning(() -> "Presence: this node's heartbeats did not reach Redis in time and it was taken for dead; "
-                + "its connections are registered again as node " + nodeId + " (was " + old + ")");
-        run(HEARTBEAT, List.of(keys.nodes()), List.of(nodeId, Long.toString(ttl.toMillis()),
-                Long.toString(KEEP_DEAD.toMillis())));
+        LOG.warning(() -> "Presence: this node's heartbeats did not reach Redis in time and it was taken for dead, "
+                + "or Redis lost it; its connections are registered again as node " + nodeId + " (was " + old + ")");
+        beaten = false;
+        heartbeat();
         local.forEach((room, counts) -> counts.forEach((member, count) -> change(room, member, count)));
+    }
+
+    private List<?> heartbeat() {
+        List<?> reply = (List<?>) run(HEARTBEAT, List.of(keys.nodes()), List.of(nodeId,
+                Long.toString(ttl.toMillis()), Long.toString(KEEP_DEAD.toMillis()), beaten ? "1" : "0"));
+        beaten = true;
+        return reply;
     }
 
     private void reap(RoomName room, Set<String> dead) {

@@ -162,6 +162,20 @@ class RedisPresenceTest extends PresenceContractTest {
     }
 
     @Test
+    void aNodeWhosePresenceRedisLostRegistersItAgain() {
+        Node node = node();
+        Member bob = new Member("bob", false);
+        node.presence.join(ROOM, bob);
+        assertEquals(PresenceEvent.join(bob), node.nextEvent());
+        try (var admin = redis.admin()) {
+            // As after a Redis restart without persistence: the node's heartbeat entry and the room's counts gone.
+            admin.del(prefix + "nodes", prefix + "room:{lobby}:presence", prefix + "room:{lobby}:names");
+        }
+        assertEquals(PresenceEvent.join(bob), node.nextEvent(HEARTBEAT.multipliedBy(3)));
+        assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(node));
+    }
+
+    @Test
     void aListLeavesOutNodesKnownDeadAndAStoppedNodeRemovesItsEntries() {
         Node a = node();
         Node b = node();
