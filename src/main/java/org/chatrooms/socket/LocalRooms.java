@@ -29,8 +29,10 @@ import org.chatrooms.room.RoomName;
  * <p>Threads: {@link #join} and {@link #leave} run on container threads (and the node's timer, for handshakes
  * that never opened). A room joins the relay when it gets its first socket and leaves it when its last socket
  * left; {@link ConcurrentHashMap#compute} serialises both per room, so the relay sees a room's joins and leaves in
- * order. {@link #onMessage} and {@link #onGap} run on the relay's dispatch thread; each message is encoded once,
- * and each socket only queues the frame ({@link RoomSocket#deliver} never blocks).
+ * order. {@link #onMessage}, {@link #onGap} and {@link #onRoomEvent} (presence joins and leaves) run on the relay's
+ * dispatch thread; each message is encoded once, and each socket only queues the frame ({@link RoomSocket#deliver}
+ * never blocks). Each room also remembers the verified names present in it (from presence lists and events), for
+ * the look-alike rule ({@link #imitatedVerifiedName}).
  */
 public final class LocalRooms implements RelayListener {
 

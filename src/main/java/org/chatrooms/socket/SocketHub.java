@@ -42,7 +42,7 @@ import org.chatrooms.room.RoomName;
  * may use of the running node; the application's lifecycle builds it and shuts it down. Thread-safe.
  *
  * <p>Threads: {@link #admit} runs on the handshake's container thread and may wait there, bounded, for the relay
- * (the room's subscription and its history), as Django joins the group before it accepts; it never waits while
+ * (the room's subscription and its history) and the presence (the room's list, read meanwhile), as Django joins the group before it accepts; it never waits while
  * the relay is down, so handshakes do not pile up on request threads that pages and probes share. The node's
  * timer thread drops admitted sockets whose {@code @OnOpen} never came.
  */
