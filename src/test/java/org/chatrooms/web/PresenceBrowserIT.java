@@ -99,4 +99,20 @@ class PresenceBrowserIT {
         alice.until(d -> whoIsHere(alice).equals(List.of("alice (verified)")), "Bob gone after navigating away");
         assertEquals(List.of(), alice.consoleErrors(), "console errors");
     }
+
+    @Test
+    void aGuestWithoutANameIsCountedInTraditionalChinese() {
+        RoomPage.open(alice, server.httpBase(), "presence_zh");
+        try (Browser guest = Browser.start("zh-TW")) {
+            RoomPage.open(guest, server.httpBase(), "presence_zh");
+            guest.until(d -> whoIsHere(guest).equals(List.of("alice (verified)")), "alice in the guest's list");
+            assertEquals("另有 1 位訪客", guests(guest));
+            assertEquals("已登入", guest.script(
+                    "return document.querySelector('#presence-list .verified-mark').title"));
+            guest.screenshot("PresenceBrowserIT-zh-TW-guest");
+            assertEquals(List.of(), guest.consoleErrors(), "console errors");
+        }
+        // Anonymous guests are counted, not announced: alice's log has no line for the guest.
+        assertEquals("", changeLines(alice));
+    }
 }
