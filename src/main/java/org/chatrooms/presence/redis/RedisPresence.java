@@ -60,10 +60,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * seen dead at the next heartbeat of another node, at most {@code heartbeat} after that: {@code ttl + heartbeat}
  * (12 s with the default 3 s heartbeat and 9 s ttl).
  *
- * <p>Threads: one, {@code chat-redis-presence-<node>}, runs every call in the order made (so a connection's join
- * always precedes its leave) and the heartbeats; public methods only queue. The node's own counts
- * ({@code local}) are touched only there: they are re-registered under a new node id should this node find
- * itself declared dead (its heartbeats did not reach Redis for {@code ttl}), and removed on {@link #close}.
+ * <p>Threads: {@code chat-redis-presence-<node>-1} runs every call in the order made (so a connection's join
+ * always precedes its leave), and what heartbeats found (reaping, registering again); public methods only queue.
+ * {@code chat-redis-presence-<node>-heartbeat-1} only sends the heartbeats, so a long queue of calls (a node's
+ * sockets all coming back at once) cannot delay them into a false death; it hands its findings to the first
+ * thread. The node's own counts ({@code local}) are touched only on the first thread: they are re-registered
+ * under a new node id should this node find itself declared dead (its heartbeats did not reach Redis for
+ * {@code ttl}), and removed on {@link #close}.
  */
 public final class RedisPresence implements Presence {
 
@@ -86,16 +89,20 @@ public final class RedisPresence implements Presence {
     private final RedisClient client;
     private final OwnedThreads threads;
     private final ScheduledThreadPoolExecutor executor;
+    private final OwnedThreads beatThreads;
+    private final ScheduledThreadPoolExecutor beats;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong reaps = new AtomicLong();
     private Supplier<Collection<RoomName>> hostedRooms = List::of;
+    /** This node's id in Redis; changed (on the presence thread) only when the node registers again. */
+    private volatile String nodeId = newNodeId();
+    /** The last id whose heartbeat reached Redis: its entry missing later means Redis lost it. */
+    private volatile String beatenId;
+    private volatile boolean failing;
     // Presence thread only:
-    private String nodeId = newNodeId();
     private final Map<RoomName, Map<Member, Integer>> local = new HashMap<>();
     private Set<String> knownDead = Set.of();
-    private boolean beaten;
-    private boolean failing;
 
     /**
      * @param heartbeat how often this node proves it lives; its entries count as gone {@code 3 * heartbeat}
@@ -114,7 +121,9 @@ public final class RedisPresence implements Presence {
                 .build();
         this.threads = new OwnedThreads(name);
         this.executor = new ScheduledThreadPoolExecutor(1, threads);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.beatThreads = new OwnedThreads(name + "-heartbeat");
+        this.beats = new ScheduledThreadPoolExecutor(1, beatThreads);
+        beats.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** The time a dead node's members may still be listed: {@code ttl + heartbeat}. */
@@ -132,7 +141,8 @@ public final class RedisPresence implements Presence {
         this.hostedRooms = hostedRooms;
         LOG.info(() -> "Redis presence " + nodeId + " starting: heartbeat every " + heartbeat + ", ghosts gone within "
                 + ghostBound());
-        executor.scheduleWithFixedDelay(this::beat, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        executor.prestartAllCoreThreads(); // both threads exist from the start: what runs is what a reader sees
+        beats.scheduleWithFixedDelay(this::beat, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -186,6 +196,7 @@ public final class RedisPresence implements Presence {
 
     @Override
     public void close() {
+        beatThreads.shutdown(beats, OwnedThreads.STOP_TIMEOUT);
         // Queued behind the leaves of the sockets the node closed: whatever is left is this node's to remove.
         CompletableFuture<Void> retired = this.<Void>call(() -> {
             for (Map.Entry<RoomName, Map<Member, Integer>> room : local.entrySet()) {
@@ -217,17 +228,47 @@ public final class RedisPresence implements Presence {
                 Long.toString(KEY_TTL.toMillis())));
     }
 
+    // ---- heartbeat thread: never waits behind the presence calls, so a busy node is not taken for dead ----
+
     private void beat() {
         try {
-            List<?> fields = heartbeat();
+            String id = nodeId;
+            List<?> fields = heartbeat(id);
             heartbeats.incrementAndGet();
-            if (Long.valueOf(1).equals(fields.get(1))) {
-                rejoin();
-                return;
-            }
+            boolean lapsed = Long.valueOf(1).equals(fields.get(1));
             Set<String> dead = new HashSet<>();
-            for (Object id : (List<?>) fields.get(2)) {
-                dead.add(text(id));
+            for (Object dying : (List<?>) fields.get(2)) {
+                dead.add(text(dying));
+            }
+            executor.execute(() -> afterBeat(id, lapsed, dead));
+            recovered();
+        } catch (JedisException e) {
+            failed("heartbeat", e);
+        } catch (RejectedExecutionException e) {
+            // closing: the presence thread takes no more work
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: heartbeats must survive anything.
+            LOG.log(Level.SEVERE, "Presence heartbeat failed", e);
+        }
+    }
+
+    private List<?> heartbeat(String id) {
+        List<?> reply = (List<?>) run(HEARTBEAT, List.of(keys.nodes()), List.of(id, Long.toString(ttl.toMillis()),
+                Long.toString(KEEP_DEAD.toMillis()), id.equals(beatenId) ? "1" : "0"));
+        beatenId = id;
+        return reply;
+    }
+
+    // ---- presence thread: acting on what heartbeats found ----
+
+    /** What a heartbeat found: this node lapsed (register again), or which nodes are dead (reap the new ones). */
+    private void afterBeat(String id, boolean lapsed, Set<String> dead) {
+        try {
+            if (lapsed) {
+                if (id.equals(nodeId)) {
+                    rejoin();
+                }
+                return; // an id this node already left behind
             }
             Set<String> fresh = new HashSet<>(dead);
             fresh.removeAll(knownDead);
@@ -242,12 +283,10 @@ public final class RedisPresence implements Presence {
                 LOG.info(() -> "Node(s) " + fresh + " stopped heartbeating; their members left " + checked
                         + " room(s) hosted here");
             }
-            recovered();
         } catch (JedisException e) {
-            failed("heartbeat", e);
+            failed("reaping", e);
         } catch (RuntimeException e) {
-            // A periodic task that throws is never run again: heartbeats must survive anything.
-            LOG.log(Level.SEVERE, "Presence heartbeat failed", e);
+            LOG.log(Level.SEVERE, "Presence could not act on a heartbeat", e);
         }
     }
 
@@ -262,16 +301,8 @@ public final class RedisPresence implements Presence {
         nodeId = newNodeId();
         LOG.warning(() -> "Presence: this node's heartbeats did not reach Redis in time and it was taken for dead, "
                 + "or Redis lost it; its connections are registered again as node " + nodeId + " (was " + old + ")");
-        beaten = false;
-        heartbeat();
+        heartbeat(nodeId);
         local.forEach((room, counts) -> counts.forEach((member, count) -> change(room, member, count)));
-    }
-
-    private List<?> heartbeat() {
-        List<?> reply = (List<?>) run(HEARTBEAT, List.of(keys.nodes()), List.of(nodeId,
-                Long.toString(ttl.toMillis()), Long.toString(KEEP_DEAD.toMillis()), beaten ? "1" : "0"));
-        beaten = true;
-        return reply;
     }
 
     private void reap(RoomName room, Set<String> dead) {
@@ -346,8 +377,8 @@ public final class RedisPresence implements Presence {
 
     private static GenericObjectPoolConfig<Connection> poolConfig(RedisRelayConfig config) {
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(1); // one thread uses it
-        pool.setMaxIdle(1);
+        pool.setMaxTotal(2); // the presence thread's and the heartbeat thread's
+        pool.setMaxIdle(2);
         pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // see RedisRelay: no shared evictor thread
         pool.setMaxWait(config.timings().ioTimeout());
         pool.setJmxEnabled(false);

@@ -39,7 +39,7 @@ class RedeployIT {
             Set<String> before = relayThreadNames();
             String oldNode = nodeIdOf(before);
             Set<String> presenceBefore = presenceThreadNames();
-            assertEquals(1, presenceBefore.size(), "one presence thread: " + presenceBefore);
+            assertEquals(2, presenceBefore.size(), "the presence's two threads: " + presenceBefore);
             assertEquals(Set.of("subscriber", "control", "publisher", "dispatch").stream()
                     .map(role -> "chat-redis-" + role + "-" + oldNode).collect(Collectors.toSet()), before);
 
@@ -54,7 +54,7 @@ class RedeployIT {
             assertTrue(after.stream().noneMatch(before::contains), "old threads left: " + after);
             assertEquals(4, after.size(), "one new relay: " + after);
             Set<String> presenceAfter = presenceThreadNames();
-            assertEquals(1, presenceAfter.size(), "one new presence: " + presenceAfter);
+            assertEquals(2, presenceAfter.size(), "one new presence: " + presenceAfter);
             assertTrue(presenceAfter.stream().noneMatch(presenceBefore::contains), "old presence thread left");
             String oldPresence = presenceBefore.iterator().next().split("-")[3];
             Eventually.until("Redis saw the old presence connection close", Duration.ofSeconds(10),
@@ -87,7 +87,7 @@ class RedeployIT {
         }
     }
 
-    /** The relay's threads; the presence's thread ({@code chat-redis-presence-<id>-1}) is counted apart. */
+    /** The relay's threads; the presence's ({@code chat-redis-presence-<id>-1}, {@code -heartbeat-1}) apart. */
     private static Set<String> relayThreadNames() {
         return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName)
                 .filter(name -> !name.startsWith("chat-redis-presence-")).collect(Collectors.toSet());
