@@ -42,6 +42,14 @@ import org.chatrooms.room.RoomName;
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    /**
+     * Tomcat gives the close frame of a connection it fails (invalid UTF-8: 1007) only 50 ms by default, including
+     * the wait for a frame of ours whose write just completed (every socket gets its presence list at once); on a
+     * busy machine the close frame was then dropped (1006). A second is still short; other containers ignore it.
+     */
+    private static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT =
+            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    private static final Long ABNORMAL_CLOSE_SEND_MILLIS = 1000L;
     /** Whether a socket opened without being admitted during its handshake; said once per deployment. */
     private static final AtomicBoolean ADMISSION_MISSED = new AtomicBoolean();
 
@@ -88,6 +96,7 @@ public class ChatEndpoint {
             return;
         }
         socket = admitted;
+        session.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, ABNORMAL_CLOSE_SEND_MILLIS);
         if (hub.isClosing()) {
             // Shutdown began while this socket joined: its list of sockets to close may have missed this one.
             socket.connection().close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
