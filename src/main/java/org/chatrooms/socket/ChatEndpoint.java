@@ -45,11 +45,13 @@ public class ChatEndpoint {
     /**
      * Tomcat gives the close frame of a connection it fails (invalid UTF-8: 1007) only 50 ms by default, including
      * the wait for a frame of ours whose write just completed (every socket gets its presence list at once); on a
-     * busy machine the close frame was then dropped (1006). A second is still short; other containers ignore it.
+     * busy machine the close frame was then dropped (1006). A quarter of a second: short enough that closes to
+     * stalled peers (which also count as abnormal) still hold a closer thread only briefly; other containers
+     * ignore the property.
      */
     private static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT =
             "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
-    private static final Long ABNORMAL_CLOSE_SEND_MILLIS = 1000L;
+    private static final Long ABNORMAL_CLOSE_SEND_MILLIS = 250L;
     /** Whether a socket opened without being admitted during its handshake; said once per deployment. */
     private static final AtomicBoolean ADMISSION_MISSED = new AtomicBoolean();
 
