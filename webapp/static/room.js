@@ -13,6 +13,8 @@
   const newMessages = document.getElementById('new-messages');
   const nameInput = document.getElementById('display-name-input');
   const nameError = document.getElementById('display-name-error');
+  const presenceList = document.getElementById('presence-list');
+  const presenceGuests = document.getElementById('presence-guests');
 
   // Reconnect policy: the n-th retry waits a random time between half and all of min(30 s, 0.5 s * 2^n)
   // ("equal jitter"), so the sockets a restarting node dropped all at once come back spread out instead of in
@@ -23,6 +25,8 @@
   const STABLE_AFTER_MS = 5000;
   const MAX_LOG_ITEMS = 1000;
   const STICK_TO_BOTTOM_PX = 32;
+  // Join and leave lines within this time of each other share one line of the log.
+  const COALESCE_MS = 10000;
 
   // This page is <context>/chat/<room>/, so the socket is two levels up; wss: when the page came over https.
   const socketUrl = new URL('../../ws/chat/' + encodeURIComponent(roomName) + '/', window.location.href);
@@ -186,10 +190,22 @@
     return time;
   }
 
+  /** The mark of a name the server vouches for (the container authenticated it); guests never get it. */
+  function verifiedMark() {
+    const mark = element('span', 'verified-mark', '\u2713');
+    mark.title = Chat.text('presence.verified');
+    mark.setAttribute('aria-label', Chat.text('presence.verified'));
+    return mark;
+  }
+
   function messageItem(data, own) {
     const item = element('li', own ? 'message own' : 'message');
     const meta = element('div', 'meta');
     meta.appendChild(peopleText('span', 'user', displayUser(String(data.user || 'anonymous'))));
+    if (data.verified === true) {
+      item.dataset.verified = 'true';
+      meta.appendChild(verifiedMark());
+    }
     if (own) {
       meta.appendChild(element('span', 'you', Chat.text('you')));
     }
@@ -250,9 +266,118 @@
       append(item, own);
     } else if (data.type === 'gap') {
       append(noticeItem(Chat.text('gap'), 'gap'), false);
+    } else if (data.type === 'presence') {
+      showPresence(data);
+    } else if (data.type === 'join' || data.type === 'leave') {
+      presenceChange(data);
     } else if (typeof data.message === 'string') {
       append(noticeItem(data.message, 'notice'), false);
     }
+  }
+
+  // ---- who is here ----
+
+  /** The room's named members over every node, user|verified -> {user, verified}; guests only counted. */
+  let members = new Map();
+  let guests = 0;
+  /** The last join/leave line of the log, while later changes may still join it: {item, joined, left, at}. */
+  let lastChange = null;
+
+  function memberKey(user, verified) {
+    return (verified ? '1|' : '0|') + user;
+  }
+
+  function isSelf(user, verified) {
+    return user === ownName() && verified === Boolean(config.user);
+  }
+
+  /** The list the server sends after the history on every (re)connect: it replaces what was shown. */
+  function showPresence(data) {
+    members = new Map();
+    guests = 0;
+    (Array.isArray(data.users) ? data.users : []).forEach(function (entry) {
+      const user = String(entry.user);
+      const verified = entry.verified === true;
+      if (user === 'anonymous' && !verified) {
+        guests = Number(entry.connections) || 0;
+      } else {
+        members.set(memberKey(user, verified), { user: user, verified: verified });
+      }
+    });
+    lastChange = null;
+    renderPresence();
+  }
+
+  /** A name's first connection arrived, or its last one left, on any server. */
+  function presenceChange(data) {
+    const user = String(data.user);
+    const verified = data.verified === true;
+    const joined = data.type === 'join';
+    if (joined) {
+      members.set(memberKey(user, verified), { user: user, verified: verified });
+    } else {
+      members.delete(memberKey(user, verified));
+    }
+    renderPresence();
+    if (!isSelf(user, verified)) {
+      noteChange(displayUser(user), joined);
+    }
+  }
+
+  function renderPresence() {
+    presenceList.textContent = '';
+    Array.from(members.values()).sort(function (a, b) {
+      return (Number(b.verified) - Number(a.verified)) || a.user.localeCompare(b.user);
+    }).forEach(function (member) {
+      const item = peopleText('li', isSelf(member.user, member.verified) ? 'self' : '', member.user);
+      item.dataset.user = member.user;
+      if (member.verified) {
+        item.dataset.verified = 'true';
+        item.appendChild(verifiedMark());
+      }
+      presenceList.appendChild(item);
+    });
+    presenceGuests.hidden = guests === 0;
+    presenceGuests.textContent = guests === 1 ? Chat.text('presence.guest') : Chat.text('presence.guests', guests);
+  }
+
+  /**
+   * A join or leave line in the log, small and grey; changes within COALESCE_MS of the last one, with nothing
+   * said in between, share its line ("bob, carol joined · dave left"), and a name that left and came back (a
+   * reload) cancels out, so a busy room's comings and goings do not drown the conversation.
+   */
+  function noteChange(name, joined) {
+    const now = Date.now();
+    const last = lastChange;
+    const stillLast = last !== null && now - last.at < COALESCE_MS && last.item.isConnected
+      && (last.item.nextElementSibling === null || last.item.nextElementSibling.classList.contains('pending'));
+    const change = stillLast ? last : { item: element('li', 'presence-change'), joined: [], left: [], at: now };
+    const same = joined ? change.joined : change.left;
+    const opposite = joined ? change.left : change.joined;
+    const at = opposite.indexOf(name);
+    if (at >= 0) {
+      opposite.splice(at, 1);
+    } else if (same.indexOf(name) < 0) {
+      same.push(name);
+    }
+    const parts = [];
+    if (change.joined.length) {
+      parts.push(Chat.text('presence.joined', change.joined.join(', ')));
+    }
+    if (change.left.length) {
+      parts.push(Chat.text('presence.left', change.left.join(', ')));
+    }
+    change.item.textContent = parts.join(' \u00B7 ');
+    change.item.dir = 'auto';
+    if (!parts.length) {
+      change.item.remove();
+      lastChange = null;
+      return;
+    }
+    if (!stillLast) {
+      append(change.item, false);
+    }
+    lastChange = change;
   }
 
   /**
@@ -391,6 +516,10 @@
       return;
     }
     const url = new URL(socketUrl.href);
+    const name = config.user ? '' : Chat.loadName();
+    if (name) {
+      url.searchParams.set('user', name); // this connection's name, in the room's list before it says anything
+    }
     if (position !== null) {
       url.searchParams.set('since', String(position.id));
       url.searchParams.set('epoch', position.epoch);
@@ -434,6 +563,21 @@
   }
 
   reconnectNow.addEventListener('click', connect);
+  // Leaving the page closes the socket at once, so the room's list drops this window now: a page kept in the
+  // back-forward cache would otherwise keep its socket, and its place in the list, open. Coming back reconnects.
+  window.addEventListener('pagehide', function (event) {
+    if (event.persisted && socket !== null) {
+      const ws = socket;
+      socket = null;
+      clearTimeout(retryTimer);
+      ws.close(1000, 'page hidden');
+    }
+  });
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted && socket === null) {
+      connect();
+    }
+  });
   window.addEventListener('online', function () {
     if (socket === null) {
       connect();

@@ -30,6 +30,11 @@
     <p id="display-name-error" class="field-error" hidden></p>
   </div>
   <p id="signed-in" class="signed-in" hidden>${text['name.signedIn']} <strong id="signed-in-name" dir="auto"></strong></p>
+  <section class="presence" aria-label="${text['room.presence.label']}">
+    <h2 class="visually-hidden">${text['room.presence.label']}</h2>
+    <ul id="presence-list" class="presence-list" aria-live="polite"></ul>
+    <span id="presence-guests" class="presence-guests" hidden></span>
+  </section>
   <div class="log-area">
     <ol id="chat-log" aria-live="polite" aria-relevant="additions" aria-label="${text['room.log.label']}" tabindex="0"
         data-empty="${text['room.empty']}"></ol>

@@ -14,6 +14,9 @@ import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.config.ChatConfig;
 import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.metrics.PrometheusMetrics;
+import org.chatrooms.presence.InMemoryPresence;
+import org.chatrooms.presence.Presence;
+import org.chatrooms.presence.redis.RedisPresence;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
@@ -43,6 +46,7 @@ public final class ChatNode implements AutoCloseable {
     private final ChatConfig config;
     private final ChatMetrics metrics;
     private final Relay relay;
+    private final Presence presence;
     private final SocketHub hub;
     private final OwnedThreads closerThreads = new OwnedThreads("chat-session-closer");
     private final ThreadPoolExecutor closer;
@@ -51,10 +55,11 @@ public final class ChatNode implements AutoCloseable {
     private final OwnedThreads timerThreads = new OwnedThreads("chat-timer");
     private final ScheduledExecutorService timer;
 
-    public ChatNode(ChatConfig config, Relay relay, ChatMetrics metrics) {
+    public ChatNode(ChatConfig config, Relay relay, Presence presence, ChatMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
         this.relay = relay;
+        this.presence = presence;
         this.timer = Executors.newSingleThreadScheduledExecutor(timerThreads);
         // Bounded: a close to a stalled peer can block for seconds, and many stalled peers must not mean many threads.
         this.closer = new ThreadPoolExecutor(CLOSER_THREADS, CLOSER_THREADS, 30, TimeUnit.SECONDS,
@@ -70,18 +75,23 @@ public final class ChatNode implements AutoCloseable {
                 Duration.ofSeconds(config.pingSeconds()),
                 new OriginPolicy(config.allowedOrigins(), config.allowMissingOrigin()),
                 new SocketCaps(config.maxSockets(), config.maxSocketsPerAddress(), config.maxRoomSockets()),
-                config.trustedProxies(), Duration.ofSeconds(config.drainSeconds())), relay, metrics, closer, pinger, timer);
+                config.trustedProxies(), Duration.ofSeconds(config.drainSeconds())), relay, presence, metrics, closer,
+                pinger, timer);
         relay.start(hub.relayListener());
+        presence.start(hub::hostedRooms);
     }
 
     /** Builds the relay the configuration asks for: in-memory unless {@code CHAT_REDIS_URL} is set. */
     public static ChatNode start(ChatConfig config) {
         ChatMetrics metrics = config.metrics() ? new PrometheusMetrics() : ChatMetrics.NONE;
-        Relay relay = config.redisUrl()
-                .<Relay>map(url -> new RedisRelay(RedisRelayConfig.parse(url, config.redisPrefix()), config.retention(),
-                        metrics))
-                .orElseGet(() -> new InMemoryRelay(config.retention(), java.time.Clock.systemUTC()));
-        return new ChatNode(config, relay, metrics);
+        Duration heartbeat = Duration.ofSeconds(config.presenceHeartbeatSeconds());
+        if (config.redisUrl().isPresent()) {
+            RedisRelayConfig redis = RedisRelayConfig.parse(config.redisUrl().get(), config.redisPrefix());
+            return new ChatNode(config, new RedisRelay(redis, config.retention(), metrics),
+                    new RedisPresence(redis, heartbeat), metrics);
+        }
+        InMemoryRelay relay = new InMemoryRelay(config.retention(), java.time.Clock.systemUTC());
+        return new ChatNode(config, relay, new InMemoryPresence(relay), metrics);
     }
 
     /** The node's metrics; {@link PrometheusMetrics} unless {@code CHAT_METRICS=false}. */
@@ -106,6 +116,10 @@ public final class ChatNode implements AutoCloseable {
         return relay;
     }
 
+    public Presence presence() {
+        return presence;
+    }
+
     public SocketHub hub() {
         return hub;
     }
@@ -123,6 +137,7 @@ public final class ChatNode implements AutoCloseable {
     @Override
     public void close() {
         int closed = hub.drain();
+        presence.close(); // after the sockets' leaves: removes what is left of this node, announcing it
         relay.close();
         closerThreads.shutdown(closer, OwnedThreads.STOP_TIMEOUT);
         pingerThreads.shutdown(pinger, OwnedThreads.STOP_TIMEOUT);

@@ -36,6 +36,8 @@ import org.chatrooms.relay.StreamRetention;
  *                             with any other {@code Host} get 400
  * @param rateLimit            messages per second one socket may send on average; 0 turns the limit off
  * @param rateBurst            messages one socket may send at once before the average applies
+ * @param presenceHeartbeatSeconds how often a node proves to the others (through Redis) that it lives; its
+ *                             users are gone from every list within 4 intervals of its death (docs/presence.md)
  */
 public record ChatConfig(
         int maxMessageChars,
@@ -56,7 +58,8 @@ public record ChatConfig(
         StreamRetention retention,
         List<String> allowedHosts,
         int rateLimit,
-        int rateBurst) {
+        int rateBurst,
+        int presenceHeartbeatSeconds) {
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
@@ -76,6 +79,8 @@ public record ChatConfig(
     public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
     public static final int DEFAULT_RATE_LIMIT = 20;
     public static final int DEFAULT_RATE_BURST = 40;
+    /** With a time to live of three intervals: a killed node's users leave within 12 s. */
+    public static final int DEFAULT_PRESENCE_HEARTBEAT_SECONDS = 3;
 
     public ChatConfig {
         requirePositive("CHAT_MAX_MESSAGE_CHARS", maxMessageChars);
@@ -98,6 +103,7 @@ public record ChatConfig(
         if (rateLimit > 0) {
             requirePositive("CHAT_RATE_BURST", rateBurst);
         }
+        requirePositive("CHAT_PRESENCE_HEARTBEAT_SECONDS", presenceHeartbeatSeconds);
     }
 
     public static ChatConfig defaults() {
@@ -127,7 +133,8 @@ public record ChatConfig(
                                 (int) StreamRetention.DEFAULT_IDLE_TTL.toSeconds()))),
                 listSetting(settings, "CHAT_ALLOWED_HOSTS").orElse(DEFAULT_ALLOWED_HOSTS),
                 intSetting(settings, "CHAT_RATE_LIMIT", DEFAULT_RATE_LIMIT),
-                intSetting(settings, "CHAT_RATE_BURST", DEFAULT_RATE_BURST));
+                intSetting(settings, "CHAT_RATE_BURST", DEFAULT_RATE_BURST),
+                intSetting(settings, "CHAT_PRESENCE_HEARTBEAT_SECONDS", DEFAULT_PRESENCE_HEARTBEAT_SECONDS));
     }
 
     /** Whether {@link #rateLimit} applies at all. */

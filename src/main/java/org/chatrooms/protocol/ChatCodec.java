@@ -4,6 +4,8 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.json.JsonException;
@@ -32,6 +34,10 @@ import org.chatrooms.room.RoomName;
  * <pre>
  * {"type":"chat.message","room":"2330","id":17,"epoch":"k3j9x2.1","ts":"2026-11-25T19:50:37.123Z","user":"anonymous","message":"hello"}
  * {"type":"chat.message",...,"message":"earlier","history":true}      (from the room's history, on join or resume)
+ * {"type":"chat.message",...,"user":"alice","message":"hi","verified":true}   (the container authenticated alice)
+ * {"type":"presence","room":"2330","users":[{"user":"alice","connections":2,"verified":true},...],"count":5,"message":"Here: alice and 3 guests"}
+ * {"type":"join","room":"2330","user":"bob","verified":false,"message":"bob joined"}     (bob's first connection)
+ * {"type":"leave","room":"2330","user":"bob","verified":false,"message":"bob left"}      (bob's last connection)
  * {"type":"gap","room":"2330","code":"too_old","message":"Some messages were missed ..."}
  * {"type":"error","code":"invalid_json","message":"Frame is not valid JSON: ...","cid":"k2x9-17"}
  * </pre>
@@ -178,6 +184,9 @@ public final class ChatCodec {
             if (message.clientId() != null) {
                 json.write("cid", message.clientId());
             }
+            if (message.verified()) {
+                json.write("verified", true);
+            }
             if (fromHistory) {
                 json.write("history", true);
             }
@@ -201,6 +210,75 @@ public final class ChatCodec {
                     .writeEnd();
         }
         return out.toString();
+    }
+
+    /**
+     * A room's presence, for a joining socket after its history: every member over every node, each once, the
+     * anonymous connections as one {@code anonymous} entry; {@code count} is the room's connections.
+     */
+    public String encodePresence(RoomName room, List<PresenceLine> users) {
+        int count = 0;
+        int guests = 0;
+        List<String> names = new ArrayList<>();
+        for (PresenceLine line : users) {
+            count += line.connections();
+            if (line.anonymous()) {
+                guests += line.connections();
+            } else {
+                names.add(line.user());
+            }
+        }
+        StringWriter out = new StringWriter(96 + 48 * users.size());
+        try (JsonGenerator json = GENERATORS.createGenerator(out)) {
+            json.writeStartObject()
+                    .write("type", "presence")
+                    .write("room", room.value())
+                    .writeStartArray("users");
+            for (PresenceLine line : users) {
+                json.writeStartObject()
+                        .write("user", line.user())
+                        .write("connections", line.connections())
+                        .write("verified", line.verified())
+                        .writeEnd();
+            }
+            json.writeEnd()
+                    .write("count", count)
+                    .write("message", whoIsHere(names, guests))
+                    .writeEnd();
+        }
+        return out.toString();
+    }
+
+    /** A member's first connection arrived in the room ({@code joined}) or its last one left. */
+    public String encodePresenceChange(RoomName room, boolean joined, String user, boolean verified) {
+        StringWriter out = new StringWriter(96 + user.length());
+        try (JsonGenerator json = GENERATORS.createGenerator(out)) {
+            json.writeStartObject()
+                    .write("type", joined ? "join" : "leave")
+                    .write("room", room.value())
+                    .write("user", user)
+                    .write("verified", verified)
+                    .write("message", user + (joined ? " joined" : " left"))
+                    .writeEnd();
+        }
+        return out.toString();
+    }
+
+    /** One entry of a presence frame; {@code anonymous} for the one entry counting the guests without a name. */
+    public record PresenceLine(String user, boolean verified, int connections, boolean anonymous) {
+    }
+
+    private static String whoIsHere(List<String> names, int guests) {
+        List<String> items = new ArrayList<>(names);
+        if (guests > 0) {
+            items.add(guests == 1 ? "1 anonymous guest" : guests + " anonymous guests");
+        }
+        return switch (items.size()) {
+            case 0 -> "Nobody is here.";
+            case 1 -> "Here: " + items.get(0) + ".";
+            default -> "Here: " + String.join(", ", items.subList(0, items.size() - 1)) + " and "
+                    + items.get(items.size() - 1) + ".";
+        };
     }
 
     public String encodeError(String code, String humanMessage) {

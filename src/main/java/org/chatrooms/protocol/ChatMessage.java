@@ -10,12 +10,20 @@ import org.chatrooms.room.RoomName;
  * message within an epoch, on every node) and {@code timestamp}, the relay's clock when it was numbered.
  *
  * @param clientId the sender's id for this message, or null (see {@link ChatPost#clientId()})
+ * @param verified whether the container authenticated the sender ({@link ChatPost#verified()})
  */
 public record ChatMessage(RoomName room, StreamPosition position, Instant timestamp, String user, String text,
-                          String clientId) {
+                          String clientId, boolean verified) {
+
+    /** A guest's message. */
+    public ChatMessage(RoomName room, StreamPosition position, Instant timestamp, String user, String text,
+                       String clientId) {
+        this(room, position, timestamp, user, text, clientId, false);
+    }
 
     public static ChatMessage of(ChatPost post, StreamPosition position, Instant timestamp) {
-        return new ChatMessage(post.room(), position, timestamp, post.user(), post.text(), post.clientId());
+        return new ChatMessage(post.room(), position, timestamp, post.user(), post.text(), post.clientId(),
+                post.verified());
     }
 
     public long id() {

@@ -38,7 +38,7 @@ import org.chatrooms.room.StreamPosition;
  * delivered message. One thread, {@code chat-relay-dispatch}, calls the listener. The dispatch queue is bounded:
  * when that thread falls that far behind, publishing fails and the sender is told, instead of memory growing.
  */
-public final class InMemoryRelay implements Relay {
+public final class InMemoryRelay implements Relay, RoomEvents {
 
     private static final Logger LOG = Logger.getLogger(InMemoryRelay.class.getName());
     static final int DISPATCH_QUEUE_CAPACITY = 10_000;
@@ -124,6 +124,28 @@ public final class InMemoryRelay implements Relay {
             return stream;
         });
         return CompletableFuture.completedFuture(read[0] != null ? read[0] : History.none(filter));
+    }
+
+    /**
+     * Queued behind the messages numbered so far, so listeners get it in order with them; dropped (and logged)
+     * when the dispatch queue is full, like a message Redis could not deliver.
+     */
+    @Override
+    public void announce(RoomName room, String event) {
+        if (!joined.contains(room)) {
+            return; // nobody here listens to the room
+        }
+        try {
+            dispatcher.execute(() -> {
+                try {
+                    listener.onRoomEvent(room, event);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "Relay listener failed on a room event of " + room, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.WARNING, "Room event of " + room + " dropped: the dispatch queue is full or stopped", e);
+        }
     }
 
     /** The room's stream, or a new epoch when it has none or it expired. Inside {@code compute} only. */

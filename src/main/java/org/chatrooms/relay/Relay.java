@@ -28,6 +28,9 @@ import org.chatrooms.room.StreamPosition;
  *   <li>{@link #publish} fails (never drops silently) when the message cannot reach the room, so the sender can
  *       be told.</li>
  * </ul>
+ * Beside messages a relay carries room events ({@link RoomEvents}: presence joins and leaves), to
+ * {@link RelayListener#onRoomEvent} on the same dispatch thread, in order with the room's messages; they are not
+ * numbered, not kept in the history and not caught up (at most once).
  * All methods are thread-safe and none blocks on the network: waiting happens on the returned stages.
  */
 public interface Relay extends AutoCloseable {

@@ -20,4 +20,11 @@ public interface RelayListener {
      * still arrive. Called on the dispatch thread, in order with the room's messages.
      */
     void onGap(RoomName room);
+
+    /**
+     * A room event ({@link RoomEvents}: a presence join or leave), not a message: not numbered, not in the
+     * history. Called on the dispatch thread, in order with the room's messages; nothing by default.
+     */
+    default void onRoomEvent(RoomName room, String event) {
+    }
 }

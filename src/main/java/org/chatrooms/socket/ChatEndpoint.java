@@ -22,6 +22,7 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 
 import org.chatrooms.metrics.ChatMetrics;
+import org.chatrooms.presence.Member;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.protocol.ClientMessage;
 import org.chatrooms.protocol.DisplayName;
@@ -42,6 +43,16 @@ import org.chatrooms.room.RoomName;
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    /**
+     * Tomcat gives the close frame of a connection it fails (invalid UTF-8: 1007) only 50 ms by default, including
+     * the wait for a frame of ours whose write just completed (every socket gets its presence list at once); on a
+     * busy machine the close frame was then dropped (1006). A quarter of a second: short enough that closes to
+     * stalled peers (which also count as abnormal) still hold a closer thread only briefly; other containers
+     * ignore the property.
+     */
+    private static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT =
+            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    private static final Long ABNORMAL_CLOSE_SEND_MILLIS = 250L;
     /** Whether a socket opened without being admitted during its handshake; said once per deployment. */
     private static final AtomicBoolean ADMISSION_MISSED = new AtomicBoolean();
 
@@ -81,13 +92,14 @@ public class ChatEndpoint {
             if (admitted != null) {
                 hub.leave(admitted);
             }
-            admitted = hub.admit(room.get(), session.getRequestParameterMap(), null);
+            admitted = hub.admit(room.get(), session.getRequestParameterMap(), null, session.getUserPrincipal());
         }
         if (!admitted.open(ClientConnection.Peer.of(session))) {
             session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "The handshake took too long; reconnect"));
             return;
         }
         socket = admitted;
+        session.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, ABNORMAL_CLOSE_SEND_MILLIS);
         if (hub.isClosing()) {
             // Shutdown began while this socket joined: its list of sockets to close may have missed this one.
             socket.connection().close(new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
@@ -134,9 +146,8 @@ public class ChatEndpoint {
         try {
             ClientMessage incoming = hub.codec().parseClientMessage(frame);
             try {
-                // The handshake's principal, when the container authenticated the user, beats any requested name.
-                DisplayName user = DisplayName.forSender(session.getUserPrincipal(), incoming.requestedUser());
-                post = new ChatPost(socket.room(), user.value(), incoming.text(), incoming.clientId());
+                Member name = senderName(session, incoming.requestedUser());
+                post = new ChatPost(socket.room(), name.user(), incoming.text(), incoming.clientId(), name.verified());
             } catch (ProtocolException e) {
                 throw e.about(incoming.clientId());
             }
@@ -153,6 +164,29 @@ public class ChatEndpoint {
                 metrics.messagePublished(System.nanoTime() - received);
             }
         });
+    }
+
+    /**
+     * Who a frame is sent as. The handshake's principal, when the container authenticated the user, beats any
+     * requested name (verified). A guest's frame without {@code user} goes under the connection's name; one with
+     * another name goes under that name, and the connection's presence follows it (a leave, then a join), unless
+     * the name breaks the rules or imitates a verified name present in the room.
+     */
+    private Member senderName(Session session, String requested) throws ProtocolException {
+        var principal = DisplayName.ofPrincipal(session.getUserPrincipal());
+        if (principal.isPresent()) {
+            return new Member(principal.get().value(), true);
+        }
+        Member current = socket.name();
+        if (requested == null || requested.isEmpty() || (!current.verified() && requested.equals(current.user()))) {
+            return current;
+        }
+        Member asked = new Member(DisplayName.parse(requested).value(), false);
+        if (!asked.isAnonymous()) {
+            hub.checkGuestName(socket.room(), asked.user());
+        }
+        hub.rename(socket, asked);
+        return asked;
     }
 
     /** The frame's client id, so a refusal names the message; null when it has none or is not readable. */

@@ -46,7 +46,8 @@ public class ChatEndpointConfigurator extends ServerEndpointConfig.Configurator 
             return; // @OnOpen sends the socket away
         }
         ChatPaths.socketRoom(request.getRequestURI())
-                .map(room -> current.admit(room, request.getParameterMap(), clientAddress(request)))
+                .map(room -> current.admit(room, request.getParameterMap(), clientAddress(request),
+                        request.getUserPrincipal()))
                 .ifPresent(socket -> config.getUserProperties().put(ADMITTED, socket));
     }
 

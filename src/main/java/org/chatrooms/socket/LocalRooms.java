@@ -2,6 +2,9 @@ package org.chatrooms.socket;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +14,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.chatrooms.metrics.ChatMetrics;
+import org.chatrooms.presence.Member;
+import org.chatrooms.presence.PresenceEntry;
+import org.chatrooms.presence.PresenceEvent;
 import org.chatrooms.protocol.ChatCodec;
+import org.chatrooms.protocol.NameSkeleton;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.RelayListener;
@@ -23,8 +30,10 @@ import org.chatrooms.room.RoomName;
  * <p>Threads: {@link #join} and {@link #leave} run on container threads (and the node's timer, for handshakes
  * that never opened). A room joins the relay when it gets its first socket and leaves it when its last socket
  * left; {@link ConcurrentHashMap#compute} serialises both per room, so the relay sees a room's joins and leaves in
- * order. {@link #onMessage} and {@link #onGap} run on the relay's dispatch thread; each message is encoded once,
- * and each socket only queues the frame ({@link RoomSocket#deliver} never blocks).
+ * order. {@link #onMessage}, {@link #onGap} and {@link #onRoomEvent} (presence joins and leaves) run on the relay's
+ * dispatch thread; each message is encoded once, and each socket only queues the frame ({@link RoomSocket#deliver}
+ * never blocks). Each room also remembers the verified names present in it (from presence lists and events), for
+ * the look-alike rule ({@link #imitatedVerifiedName}).
  */
 public final class LocalRooms implements RelayListener {
 
@@ -148,6 +157,68 @@ public final class LocalRooms implements RelayListener {
         }
     }
 
+    /**
+     * A presence join or leave of the room (dispatch thread): encoded once, queued on every local socket, and
+     * noted in the room's verified names.
+     */
+    @Override
+    public void onRoomEvent(RoomName name, String event) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return;
+        }
+        PresenceEvent change;
+        try {
+            change = PresenceEvent.decode(event);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.FINE, "Ignoring a room event of " + name + " of another kind or version", e);
+            return;
+        }
+        Member member = change.member();
+        boolean joined = change.kind() == PresenceEvent.Kind.JOIN;
+        if (member.verified()) {
+            if (joined) {
+                room.verified.put(member.user(), Boolean.TRUE);
+            } else {
+                room.verified.remove(member.user());
+            }
+        }
+        String frame = codec.encodePresenceChange(name, joined, member.user(), member.verified());
+        for (RoomSocket socket : room.members) {
+            try {
+                socket.roomEvent(frame);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not queue a presence change for " + socket.connection().id(), e);
+            }
+        }
+    }
+
+    /** Remembers the verified members of a presence list read for the room (seeds what events then update). */
+    void noteVerified(RoomName name, List<PresenceEntry> entries) {
+        Room room = rooms.get(name);
+        if (room != null) {
+            entries.stream().filter(PresenceEntry::verified).forEach(e -> room.verified.put(e.user(), Boolean.TRUE));
+        }
+    }
+
+    /**
+     * The verified name present in the room that {@code guestName} would pass for ({@link NameSkeleton}), if
+     * any: as this node knows from the room's presence list and join and leave events.
+     */
+    Optional<String> imitatedVerifiedName(RoomName name, String guestName) {
+        Room room = rooms.get(name);
+        if (room == null) {
+            return Optional.empty();
+        }
+        String skeleton = NameSkeleton.of(guestName);
+        return room.verified.keySet().stream().filter(v -> NameSkeleton.of(v).equals(skeleton)).findFirst();
+    }
+
+    /** The rooms this node has sockets in (for the presence's reaping). */
+    public Collection<RoomName> roomNames() {
+        return List.copyOf(rooms.keySet());
+    }
+
     public int roomCount() {
         return rooms.size();
     }
@@ -165,6 +236,8 @@ public final class LocalRooms implements RelayListener {
     /** A room joined here: its sockets, and when the relay started delivering its messages here. */
     private static final class Room {
         final Set<RoomSocket> members = ConcurrentHashMap.newKeySet();
+        /** Verified names present in the room, over every node, as presence lists and events told this node. */
+        final Map<String, Boolean> verified = new ConcurrentHashMap<>();
         final CompletionStage<Void> subscribed;
 
         Room(CompletionStage<Void> subscribed) {

@@ -7,6 +7,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 
 import org.chatrooms.metrics.ChatMetrics;
+import org.chatrooms.presence.Member;
 import org.chatrooms.protocol.ChatCodec;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.History;
@@ -44,6 +45,10 @@ public final class RoomSocket {
     private final StreamCursor cursor = new StreamCursor();
     private boolean opened;
     private boolean expired;
+    /** The connection's name: its messages are sent under it, and its presence entry counts under it. */
+    private volatile Member name = Member.ANONYMOUS;
+    /** Whether this socket was counted in its room's presence (and so must be taken out when it leaves). */
+    private volatile boolean inPresence;
 
     /**
      * @param maxBufferedChars characters of live frames that may wait for the catch-up; more means a client too
@@ -70,6 +75,25 @@ public final class RoomSocket {
 
     public ClientConnection connection() {
         return connection;
+    }
+
+    /** The connection's name ({@code ?user=}, the principal, or the last name its messages used). */
+    public Member name() {
+        return name;
+    }
+
+    /** Container thread (the handshake, or this socket's frames): the connection now goes by {@code member}. */
+    public void rename(Member member) {
+        this.name = member;
+    }
+
+    /** Whether this socket counts in its room's presence. */
+    public boolean inPresence() {
+        return inPresence;
+    }
+
+    void enteredPresence() {
+        inPresence = true;
     }
 
     /** The client's address, or null when the handshake did not say. */
@@ -113,10 +137,23 @@ public final class RoomSocket {
     }
 
     /**
-     * The history read for this socket's start (handshake thread): queues a gap notice when the client asked to
-     * resume and not all it lacks is held, then the history, then the buffered live messages newer than it.
+     * A room event's frame (dispatch thread): a presence join or leave. Not positioned: while catching up it
+     * waits behind the history and the presence list, like a gap notice.
      */
+    public synchronized void roomEvent(String frame) {
+        gap(frame);
+    }
+
     public synchronized void catchUp(History history, HistoryFilter asked) {
+        catchUp(history, asked, null);
+    }
+
+    /**
+     * The history read for this socket's start (handshake thread): queues a gap notice when the client asked to
+     * resume and not all it lacks is held, then the history, then the room's presence list ({@code presenceFrame},
+     * null when it could not be read), then the buffered live frames newer than it.
+     */
+    public synchronized void catchUp(History history, HistoryFilter asked, String presenceFrame) {
         if (asked.hasSince()) {
             metrics.clientRecovered(history.complete());
         }
@@ -132,15 +169,25 @@ public final class RoomSocket {
             connection.send(codec.encodeHistory(message));
         }
         cursor.moveTo(history.top());
+        if (presenceFrame != null) {
+            connection.send(presenceFrame);
+        }
         finishCatchUp();
     }
 
-    /** The history could not be read (handshake thread): says so to a resuming client, then goes live. */
     public synchronized void catchUpFailed(HistoryFilter asked) {
+        catchUpFailed(asked, null);
+    }
+
+    /** The history could not be read (handshake thread): says so to a resuming client, then goes live. */
+    public synchronized void catchUpFailed(HistoryFilter asked, String presenceFrame) {
         if (asked.hasSince()) {
             metrics.clientRecovered(false);
             connection.send(gapFrame("unavailable", "Earlier messages could not be loaded right now; "
                     + "some may be missing."));
+        }
+        if (presenceFrame != null) {
+            connection.send(presenceFrame);
         }
         finishCatchUp();
     }

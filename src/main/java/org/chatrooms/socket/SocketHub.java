@@ -1,5 +1,6 @@
 package org.chatrooms.socket;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +26,12 @@ import jakarta.websocket.CloseReason;
 
 import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.metrics.ChatMetrics;
+import org.chatrooms.presence.Member;
+import org.chatrooms.presence.Presence;
+import org.chatrooms.presence.PresenceEntry;
 import org.chatrooms.protocol.ChatCodec;
+import org.chatrooms.protocol.DisplayName;
+import org.chatrooms.protocol.ProtocolException;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.relay.History;
@@ -40,8 +46,9 @@ import org.chatrooms.room.RoomName;
  * may use of the running node; the application's lifecycle builds it and shuts it down. Thread-safe.
  *
  * <p>Threads: {@link #admit} runs on the handshake's container thread and may wait there, bounded, for the relay
- * (the room's subscription and its history), as Django joins the group before it accepts; while the relay is not
- * ready it waits at most a second, so handshakes do not pile up on request threads that pages and probes share. The node's
+ * (the room's subscription and its history) and the presence (the room's list, read meanwhile), as Django joins
+ * the group before it accepts; while the relay is not ready it waits at most a second, so handshakes do not pile
+ * up on request threads that pages and probes share. The node's
  * timer thread drops admitted sockets whose {@code @OnOpen} never came.
  */
 public final class SocketHub {
@@ -64,6 +71,7 @@ public final class SocketHub {
     private final ChatCodec codec;
     private final ChatMetrics metrics;
     private final Relay relay;
+    private final Presence presence;
     private final LocalRooms rooms;
     private final OriginPolicy originPolicy;
     private final int historySize;
@@ -87,11 +95,13 @@ public final class SocketHub {
      *               never holds up the pings of healthy sockets
      * @param timer  runs the open deadlines, the keepalive rounds and the drain's batches; its tasks never block
      */
-    public SocketHub(Settings settings, Relay relay, ChatMetrics metrics, Executor closer, Executor pinger,
+    public SocketHub(Settings settings, Relay relay, Presence presence, ChatMetrics metrics, Executor closer,
+                     Executor pinger,
                      ScheduledExecutorService timer) {
         this.codec = new ChatCodec(settings.maxMessageChars());
         this.metrics = metrics;
         this.relay = relay;
+        this.presence = presence;
         this.rooms = new LocalRooms(relay, codec, metrics);
         metrics.watch(rooms::socketCount, rooms::roomCount);
         this.originPolicy = settings.originPolicy();
@@ -131,6 +141,11 @@ public final class SocketHub {
         return rooms;
     }
 
+    /** The rooms this node has sockets in, for the presence's reaping of dead nodes. */
+    public Collection<RoomName> hostedRooms() {
+        return rooms.roomNames();
+    }
+
     public void install(ServletContext context) {
         context.setAttribute(CONTEXT_ATTRIBUTE, this);
     }
@@ -150,12 +165,25 @@ public final class SocketHub {
      * for, and queues them until {@code @OnOpen} attaches the session.
      */
     public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters, String address) {
+        return admit(room, queryParameters, address, null);
+    }
+
+    /**
+     * Like {@link #admit(RoomName, Map, String)}, for a handshake that the container authenticated as
+     * {@code principal} (may be null). The connection's name is the principal's (verified), else the query's
+     * {@code user} (a guest; refused with an {@code invalid_name} frame, and {@code anonymous} used instead, when
+     * it breaks the name rules or imitates a verified name present in the room), else {@code anonymous}. After
+     * the history, the socket gets the room's presence list, itself included, and it counts in the presence.
+     */
+    public RoomSocket admit(RoomName room, Map<String, List<String>> queryParameters, String address,
+                            Principal principal) {
         ResumeRequest resume = ResumeRequest.from(queryParameters);
         ClientConnection connection = new ClientConnection(sendLimits, closer, metrics);
         if (resume.problem() != null) {
             connection.send(codec.encodeError("invalid_position", resume.problem()));
         }
         RoomSocket socket = new RoomSocket(room, address, connection, codec, sendLimits.maxQueuedChars(), metrics);
+        socket.rename(requestedName(queryParameters, principal, connection));
         if (address != null) {
             perAddress.merge(address, 1, Integer::sum);
         }
@@ -165,14 +193,32 @@ public final class SocketHub {
             if (!await(subscribed, room, "subscription", relay.isReady() ? RELAY_WAIT : NOT_READY_WAIT)) {
                 connection.send(codec.encodeError("relay_unavailable",
                         "Chat is unavailable right now: messages to this room may not arrive. Try again shortly."));
+                enterPresence(socket);
                 socket.catchUpFailed(filter);
                 return socket;
             }
+            // Read before this socket counts, so that a guest's name can still be refused; the socket is added below.
+            CompletionStage<List<PresenceEntry>> listed = presence.list(room);
             CompletionStage<History> history = relay.history(room, filter);
+            String presenceFrame = null;
+            if (await(listed, room, "presence list", RELAY_WAIT)) {
+                List<PresenceEntry> present = listed.toCompletableFuture().join();
+                rooms.noteVerified(room, present);
+                Member name = socket.name();
+                if (!name.verified() && !name.isAnonymous()) {
+                    Optional<String> imitated = rooms.imitatedVerifiedName(room, name.user());
+                    if (imitated.isPresent()) {
+                        connection.send(codec.encodeError("invalid_name", imitationText(name.user(), imitated.get())));
+                        socket.rename(Member.ANONYMOUS);
+                    }
+                }
+                presenceFrame = presenceFrame(room, present, socket.name());
+            }
+            enterPresence(socket);
             if (await(history, room, "history", RELAY_WAIT)) {
-                socket.catchUp(history.toCompletableFuture().join(), filter);
+                socket.catchUp(history.toCompletableFuture().join(), filter, presenceFrame);
             } else {
-                socket.catchUpFailed(filter);
+                socket.catchUpFailed(filter, presenceFrame);
             }
             return socket;
         } finally {
@@ -181,13 +227,99 @@ public final class SocketHub {
         }
     }
 
+    /**
+     * The connection now goes by {@code member} (a frame asked for another name): its presence follows, a leave
+     * of the old name and a join of the new one, in that order.
+     */
+    public void rename(RoomSocket socket, Member member) {
+        Member old = socket.name();
+        if (old.equals(member)) {
+            return;
+        }
+        socket.rename(member);
+        if (socket.inPresence()) {
+            presence.leave(socket.room(), old);
+            presence.join(socket.room(), member);
+        }
+    }
+
+    /**
+     * Refuses a guest name that would pass for a verified name present in the room ({@code NameSkeleton}).
+     *
+     * @throws ProtocolException {@code invalid_name}, saying whom it imitates
+     */
+    public void checkGuestName(RoomName room, String guestName) throws ProtocolException {
+        Optional<String> imitated = rooms.imitatedVerifiedName(room, guestName);
+        if (imitated.isPresent()) {
+            throw new ProtocolException("invalid_name", imitationText(guestName, imitated.get()));
+        }
+    }
+
+    private static String imitationText(String guestName, String verifiedName) {
+        return "The name \"" + guestName + "\" looks like \"" + verifiedName + "\", who is signed in and in this "
+                + "room: choose another name.";
+    }
+
+    private void enterPresence(RoomSocket socket) {
+        socket.enteredPresence();
+        presence.join(socket.room(), socket.name());
+    }
+
+    private Member requestedName(Map<String, List<String>> queryParameters, Principal principal,
+                                 ClientConnection connection) {
+        Optional<DisplayName> authenticated = DisplayName.ofPrincipal(principal);
+        if (authenticated.isPresent()) {
+            return new Member(authenticated.get().value(), true);
+        }
+        List<String> asked = queryParameters == null ? null : queryParameters.get("user");
+        if (asked == null || asked.isEmpty() || asked.get(0).isEmpty()) {
+            return Member.ANONYMOUS;
+        }
+        try {
+            return new Member(DisplayName.parse(asked.get(0)).value(), false);
+        } catch (ProtocolException e) {
+            connection.send(codec.encodeError(e.code(), e.getMessage() + " You are shown as anonymous."));
+            return Member.ANONYMOUS;
+        }
+    }
+
+    /** The presence list as a joining socket gets it: the members read, plus the socket itself. */
+    private String presenceFrame(RoomName room, List<PresenceEntry> present, Member self) {
+        List<ChatCodec.PresenceLine> lines = new ArrayList<>(present.size() + 1);
+        boolean counted = false;
+        for (PresenceEntry entry : present) {
+            int connections = entry.connections();
+            if (entry.member().equals(self)) {
+                connections++;
+                counted = true;
+            }
+            lines.add(new ChatCodec.PresenceLine(entry.user(), entry.verified(), connections,
+                    entry.member().isAnonymous()));
+        }
+        if (!counted) {
+            int at = 0;
+            while (at < lines.size() && (lines.get(at).verified() && !self.verified()
+                    || lines.get(at).verified() == self.verified() && lines.get(at).user().compareTo(self.user()) < 0)) {
+                at++;
+            }
+            lines.add(at, new ChatCodec.PresenceLine(self.user(), self.verified(), 1, self.isAnonymous()));
+        }
+        return codec.encodePresence(room, lines);
+    }
+
     /** Orders and distributes a post through the relay. */
     public CompletionStage<ChatMessage> publish(ChatPost post) {
         return relay.publish(post);
     }
 
     public void leave(RoomSocket socket) {
-        if (rooms.leave(socket) && socket.address() != null) {
+        if (!rooms.leave(socket)) {
+            return;
+        }
+        if (socket.inPresence()) {
+            presence.leave(socket.room(), socket.name());
+        }
+        if (socket.address() != null) {
             perAddress.computeIfPresent(socket.address(), (address, count) -> count > 1 ? count - 1 : null);
         }
     }

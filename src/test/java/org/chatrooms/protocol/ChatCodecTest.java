@@ -142,4 +142,22 @@ class ChatCodecTest {
             return reader.readObject();
         }
     }
+
+    @Test
+    void presenceFramesSayWhoIsHere() {
+        ChatCodec codec = new ChatCodec(4096);
+        RoomName room = RoomName.parse("lobby").orElseThrow();
+        String list = codec.encodePresence(room, java.util.List.of(
+                new ChatCodec.PresenceLine("alice", true, 2, false),
+                new ChatCodec.PresenceLine("anonymous", false, 3, true),
+                new ChatCodec.PresenceLine("bob", false, 1, false)));
+        assertEquals("{\"type\":\"presence\",\"room\":\"lobby\",\"users\":[{\"user\":\"alice\",\"connections\":2,"
+                + "\"verified\":true},{\"user\":\"anonymous\",\"connections\":3,\"verified\":false},{\"user\":\"bob\","
+                + "\"connections\":1,\"verified\":false}],\"count\":6,\"message\":\"Here: alice, bob and 3 anonymous "
+                + "guests.\"}", list);
+        assertEquals("{\"type\":\"join\",\"room\":\"lobby\",\"user\":\"bob\",\"verified\":false,"
+                + "\"message\":\"bob joined\"}", codec.encodePresenceChange(room, true, "bob", false));
+        assertEquals("{\"type\":\"leave\",\"room\":\"lobby\",\"user\":\"alice\",\"verified\":true,"
+                + "\"message\":\"alice left\"}", codec.encodePresenceChange(room, false, "alice", true));
+    }
 }

@@ -34,6 +34,8 @@ public final class ChatClient implements AutoCloseable {
     private final Listener listener;
     /** What the server sent on joining, before live traffic: history messages and gap notices. */
     private final List<JsonObject> start = new ArrayList<>();
+    /** The presence list the server sent on joining, after the history; null when none came. */
+    private JsonObject joinPresence;
 
     private ChatClient(WebSocket socket, Listener listener) {
         this.socket = socket;
@@ -43,6 +45,12 @@ public final class ChatClient implements AutoCloseable {
     /** Connects to {@code <wsBase>ws/chat/<room>/} with a same-host Origin, as a browser on the page would. */
     public static ChatClient join(URI wsBase, String room) {
         return connect(wsBase.resolve("ws/chat/" + encode(room) + "/"), "http://" + wsBase.getAuthority());
+    }
+
+    /** Like {@link #join(URI, String)}, with the connection's name: {@code ?user=<name>}. */
+    public static ChatClient join(URI wsBase, String room, String user) {
+        return connect(wsBase.resolve("ws/chat/" + encode(room) + "/?user=" + encode(user)),
+                "http://" + wsBase.getAuthority());
     }
 
     /** Like {@link #join(URI, String)}, resuming after {@code since} in {@code epoch} (null: the current one). */
@@ -147,6 +155,71 @@ public final class ChatClient implements AutoCloseable {
         for (int i = before.size() - 1; i >= 0; i--) {
             listener.frames.addFirst(before.get(i));
         }
+        // Queued before the round trip's answer, so it is here by now when the server sent one.
+        String first = listener.presence.peekFirst();
+        if (first != null && "presence".equals(parse(first).getString("type", ""))) {
+            joinPresence = parse(listener.presence.pollFirst());
+        }
+    }
+
+    /**
+     * The presence list ({@code "type": "presence"}) the server sent after the history on joining; fails when it
+     * sent none. Presence frames ({@code presence}, {@code join}, {@code leave}) never reach {@link #next()}: they
+     * have their own queue ({@link #nextPresence()}), so tests about messages see the same frames as before.
+     */
+    public JsonObject joinPresence() {
+        if (joinPresence == null) {
+            throw new AssertionError("No presence list on joining");
+        }
+        return joinPresence;
+    }
+
+    /** The next presence frame ({@code join}, {@code leave}, or a presence list); fails after {@link #TIMEOUT}. */
+    public JsonObject nextPresence() {
+        return nextPresence(TIMEOUT);
+    }
+
+    public JsonObject nextPresence(Duration timeout) {
+        try {
+            String frame = listener.presence.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("No presence frame within " + timeout);
+            }
+            return parse(frame);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for a presence frame of {@code type} about {@code user}, dropping the presence
+     * frames before it; null when none came.
+     */
+    public JsonObject awaitPresence(String type, String user, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                String frame = listener.presence.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (frame == null) {
+                    return null;
+                }
+                JsonObject parsed = parse(frame);
+                if (type.equals(parsed.getString("type", "")) && user.equals(parsed.getString("user", ""))) {
+                    return parsed;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Presence frames received and not yet taken, without waiting. */
+    public List<JsonObject> pendingPresence() {
+        List<String> drained = new ArrayList<>();
+        listener.presence.drainTo(drained);
+        return drained.stream().map(ChatClient::parse).toList();
     }
 
     /** The frames the server sent on joining: the room's history ({@code "history": true}) and gap notices. */
@@ -295,6 +368,7 @@ public final class ChatClient implements AutoCloseable {
     /** Collects whole text frames; the JDK client may split one frame into several parts. */
     private static final class Listener implements WebSocket.Listener {
         final BlockingDeque<String> frames = new LinkedBlockingDeque<>();
+        final BlockingDeque<String> presence = new LinkedBlockingDeque<>();
         final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
 
@@ -302,11 +376,24 @@ public final class ChatClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(partial.toString());
+                String frame = partial.toString();
+                (isPresence(frame) ? presence : frames).add(frame);
                 partial.setLength(0);
             }
             webSocket.request(1);
             return null;
+        }
+
+        private static boolean isPresence(String frame) {
+            if (!frame.contains("\"presence\"") && !frame.contains("\"join\"") && !frame.contains("\"leave\"")) {
+                return false;
+            }
+            try {
+                String type = parse(frame).getString("type", "");
+                return type.equals("presence") || type.equals("join") || type.equals("leave");
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
 
         @Override

@@ -15,6 +15,7 @@ import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.History;
 import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayListener;
+import org.chatrooms.relay.RoomEvents;
 import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.room.RoomName;
@@ -154,6 +155,10 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         if (room == null) {
             return; // the node's own channel carries nothing
         }
+        if (received.payload.startsWith(RoomEvents.REDIS_MARKER)) {
+            roomEvent(room, received.payload.substring(RoomEvents.REDIS_MARKER.length()));
+            return;
+        }
         ChatMessage message;
         try {
             message = RedisPayload.decode(room, received.payload);
@@ -215,6 +220,18 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
             listener.onMessage(message);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Relay listener failed on message " + message.id() + " of " + message.room(), e);
+        }
+    }
+
+    /** A room event (presence), published by a script on the room's channel; not numbered, never caught up. */
+    private void roomEvent(RoomName room, String event) {
+        if (rooms.get(room) == null) {
+            return;
+        }
+        try {
+            listener.onRoomEvent(room, event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Relay listener failed on a room event of " + room, e);
         }
     }
 

@@ -20,9 +20,9 @@ import org.chatrooms.room.StreamPosition;
  * The text of one message on a room's Redis channel and in its history, the format between chat servers (not the
  * browsers' frame, so a new client field never changes it, and servers of two versions can share a Redis during a
  * rolling upgrade):
- * <pre>&lt;epoch&gt; &lt;id&gt; &lt;epoch millis&gt; {"u":"&lt;user&gt;","m":"&lt;text&gt;","c":"&lt;client id&gt;"}</pre>
+ * <pre>&lt;epoch&gt; &lt;id&gt; &lt;epoch millis&gt; {"u":"&lt;user&gt;","m":"&lt;text&gt;","c":"&lt;client id&gt;","v":true}</pre>
  * e.g. {@code 3f9a0c2b71de 17 1795636963074 {"u":"anonymous","m":"hello"}}. The publishing server writes the JSON
- * ({@code "c"} only when the sender gave a client id; unknown members are ignored when reading, so later versions
+ * ({@code "c"} only when the sender gave a client id, {@code "v"} only for a sender the container authenticated; unknown members are ignored when reading, so later versions
  * may add some); the publish script puts the epoch, the id and Redis's clock in front, because only Redis can
  * number a room's messages for every server. The room is the channel's or history key's. Stateless and
  * thread-safe.
@@ -43,6 +43,9 @@ final class RedisPayload {
             json.writeStartObject().write("u", post.user()).write("m", post.text());
             if (post.clientId() != null) {
                 json.write("c", post.clientId());
+            }
+            if (post.verified()) {
+                json.write("v", true);
             }
             json.writeEnd();
         }
@@ -67,6 +70,7 @@ final class RedisPayload {
             String user = null;
             String text = null;
             String clientId = null;
+            boolean verified = false;
             try (JsonParser parser = PARSERS.createParser(new StringReader(payload.substring(third + 1)))) {
                 if (parser.next() != JsonParser.Event.START_OBJECT) {
                     throw new IllegalArgumentException("not a JSON object");
@@ -78,6 +82,8 @@ final class RedisPayload {
                         parser.skipObject();
                     } else if (value == JsonParser.Event.START_ARRAY) {
                         parser.skipArray();
+                    } else if (value == JsonParser.Event.VALUE_TRUE && key.equals("v")) {
+                        verified = true;
                     } else if (value == JsonParser.Event.VALUE_STRING) {
                         switch (key) {
                             case "u" -> user = parser.getString();
@@ -92,7 +98,7 @@ final class RedisPayload {
                 throw new IllegalArgumentException("no user or text");
             }
             return new ChatMessage(room, new StreamPosition(payload.substring(0, first), id),
-                    Instant.ofEpochMilli(millis), user, text, clientId);
+                    Instant.ofEpochMilli(millis), user, text, clientId, verified);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("unreadable chat message: " + e.getMessage(), e);
         }

@@ -38,6 +38,8 @@ class RedeployIT {
             ChatServer node = cluster.startNode();
             Set<String> before = relayThreadNames();
             String oldNode = nodeIdOf(before);
+            Set<String> presenceBefore = presenceThreadNames();
+            assertEquals(2, presenceBefore.size(), "the presence's two threads: " + presenceBefore);
             assertEquals(Set.of("subscriber", "control", "publisher", "dispatch").stream()
                     .map(role -> "chat-redis-" + role + "-" + oldNode).collect(Collectors.toSet()), before);
 
@@ -51,6 +53,12 @@ class RedeployIT {
             Set<String> after = relayThreadNames();
             assertTrue(after.stream().noneMatch(before::contains), "old threads left: " + after);
             assertEquals(4, after.size(), "one new relay: " + after);
+            Set<String> presenceAfter = presenceThreadNames();
+            assertEquals(2, presenceAfter.size(), "one new presence: " + presenceAfter);
+            assertTrue(presenceAfter.stream().noneMatch(presenceBefore::contains), "old presence thread left");
+            String oldPresence = presenceBefore.iterator().next().split("-")[3];
+            Eventually.until("Redis saw the old presence connection close", Duration.ofSeconds(10),
+                    () -> !admin.clientList().contains("name=chat-" + oldPresence + "-presence"));
             Eventually.until("Redis saw the old node's connections close", Duration.ofSeconds(10),
                     () -> !admin.clientList().contains("name=chat-" + oldNode + "-"));
             try (ChatClient bob = ChatClient.join(node.wsBase(), "2330")) {
@@ -79,8 +87,15 @@ class RedeployIT {
         }
     }
 
+    /** The relay's threads; the presence's ({@code chat-redis-presence-<id>-1}, {@code -heartbeat-1}) apart. */
     private static Set<String> relayThreadNames() {
-        return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName).collect(Collectors.toSet());
+        return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName)
+                .filter(name -> !name.startsWith("chat-redis-presence-")).collect(Collectors.toSet());
+    }
+
+    private static Set<String> presenceThreadNames() {
+        return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("chat-redis-presence-")).collect(Collectors.toSet());
     }
 
     private static String nodeIdOf(Set<String> threadNames) {

@@ -1,0 +1,189 @@
+package org.chatrooms.presence.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.chatrooms.presence.Member;
+import org.chatrooms.presence.PresenceContractTest;
+import org.chatrooms.presence.PresenceEntry;
+import org.chatrooms.presence.PresenceEvent;
+import org.chatrooms.relay.StreamRetention;
+import org.chatrooms.relay.redis.RedisRelay;
+import org.chatrooms.relay.redis.RedisRelayConfig;
+import org.chatrooms.testing.RedisServer;
+import org.chatrooms.testing.RelayThreadCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The presence contract for the Redis implementation against a real redis-server, plus what only several nodes
+ * have: one list over both nodes, announcements on both, and a dead node's entries reaped within a heartbeat.
+ * The nodes of one test share a key prefix; a heartbeat of 1 s keeps the reaping test short.
+ */
+class RedisPresenceTest extends PresenceContractTest {
+
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static RedisServer redis;
+    private String prefix;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+        RelayThreadCheck.assertNoneAlive();
+    }
+
+    @BeforeEach
+    void newPrefix() {
+        prefix = "test-" + UUID.randomUUID() + ":";
+    }
+
+    @Override
+    protected Node startNode() {
+        RedisRelayConfig config = RedisRelayConfig.parse(redis.url(), prefix);
+        return new Node(new RedisRelay(config, StreamRetention.DEFAULT), relay -> new RedisPresence(config, HEARTBEAT));
+    }
+
+    @Test
+    void twoNodesShareOneListAndBothHearEveryChange() {
+        Node a = node();
+        Node b = node();
+        Member bob = new Member("bob", false);
+        a.presence.join(ROOM, bob);
+        assertEquals(PresenceEvent.join(bob), a.nextEvent());
+        assertEquals(PresenceEvent.join(bob), b.nextEvent());
+        b.presence.join(ROOM, bob); // a second tab, on the other node: no join
+        b.presence.join(ROOM, Member.ANONYMOUS).toCompletableFuture().join(); // b's calls run in order
+        assertEquals(List.of(new PresenceEntry("anonymous", false, 1), new PresenceEntry("bob", false, 2)), list(a));
+        a.presence.leave(ROOM, bob).toCompletableFuture().join();
+        a.assertNoEvent();
+        b.assertNoEvent();
+        b.presence.leave(ROOM, bob);
+        assertEquals(PresenceEvent.leave(bob), a.nextEvent());
+        assertEquals(PresenceEvent.leave(bob), b.nextEvent());
+    }
+
+    @Test
+    void aDeadNodesMembersLeaveWithinTheGhostBound() {
+        Node survivor = node();
+        Member ghost = new Member("ghost", false);
+        Member shared = new Member("shared", false);
+        survivor.presence.join(ROOM, shared);
+        assertEquals(PresenceEvent.join(shared), survivor.nextEvent());
+        // A node that died a moment ago: its deadline passed, its entries are still in the room.
+        try (var admin = redis.admin()) {
+            long now = Long.parseLong(admin.time().get(0)) * 1000;
+            admin.zadd(prefix + "nodes", now - 1, "deadbeef");
+            admin.hset(prefix + "room:{lobby}:presence", "deadbeef|0|ghost", "2");
+            admin.hset(prefix + "room:{lobby}:names", "0|ghost", "2");
+            admin.hset(prefix + "room:{lobby}:presence", "deadbeef|0|shared", "1");
+            admin.hincrBy(prefix + "room:{lobby}:names", "0|shared", 1);
+        }
+        long start = System.nanoTime();
+        assertEquals(PresenceEvent.leave(ghost), survivor.nextEvent(Duration.ofSeconds(3)));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(HEARTBEAT.plusMillis(500)) < 0, "reaped after " + took);
+        assertEquals(List.of(new PresenceEntry("shared", false, 1)), list(survivor));
+        survivor.assertNoEvent(); // "shared" still has a connection on the survivor: no leave
+    }
+
+    /**
+     * The costs docs/presence.md states, counted by Redis itself (INFO commandstats, this test's Redis has no
+     * other client): a node hosting 500 rooms sends one command per heartbeat, and a join is one script call.
+     */
+    @Test
+    void oneCommandPerHeartbeatWhateverTheRoomsAndOneScriptPerJoin() {
+        Node node = node();
+        RedisPresence presence = (RedisPresence) node.presence;
+        List<org.chatrooms.room.RoomName> rooms = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            org.chatrooms.room.RoomName room = org.chatrooms.room.RoomName.parse("cost" + i).orElseThrow();
+            rooms.add(room);
+            presence.join(room, new Member("user" + i, false));
+            presence.join(room, Member.ANONYMOUS);
+        }
+        list(node); // all joins done
+        try (var admin = redis.admin()) {
+            long beatsBefore = presence.heartbeats();
+            Map<String, Long> before = calls(admin.info("commandstats"));
+            org.chatrooms.testing.Eventually.until("3 heartbeats", Duration.ofSeconds(10),
+                    () -> presence.heartbeats() >= beatsBefore + 3);
+            Map<String, Long> after = calls(admin.info("commandstats"));
+            long beats = presence.heartbeats() - beatsBefore;
+            long sent = after.getOrDefault("evalsha", 0L) - before.getOrDefault("evalsha", 0L)
+                    + after.getOrDefault("eval", 0L) - before.getOrDefault("eval", 0L);
+            System.out.println("PRESENCE-HEARTBEAT " + beats + " heartbeats, " + sent + " script calls, 500 rooms hosted;"
+                    + " commands run inside: " + delta(before, after));
+            assertTrue(sent <= beats + 1, sent + " calls for " + beats + " heartbeats"); // +1: one may land mid-read
+            Map<String, Long> beforeJoin = calls(admin.info("commandstats"));
+            long beatsAtJoin = presence.heartbeats();
+            presence.join(rooms.get(0), new Member("newcomer", false)).toCompletableFuture().join();
+            Map<String, Long> afterJoin = calls(admin.info("commandstats"));
+            long joinBeats = presence.heartbeats() - beatsAtJoin;
+            System.out.println("PRESENCE-JOIN " + delta(beforeJoin, afterJoin) + " (heartbeats meanwhile: "
+                    + joinBeats + ")");
+            if (joinBeats == 0) {
+                assertEquals(1L, afterJoin.get("evalsha") - beforeJoin.getOrDefault("evalsha", 0L));
+            }
+        }
+    }
+
+    private static Map<String, Long> calls(String commandstats) {
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        for (String line : commandstats.split("\r?\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^cmdstat_([a-z|]+):calls=(\\d+)").matcher(line);
+            if (m.find()) {
+                calls.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+        }
+        return calls;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new java.util.TreeMap<>();
+        after.forEach((command, n) -> {
+            long d = n - before.getOrDefault(command, 0L);
+            if (d > 0 && !command.equals("info")) {
+                delta.put(command, d);
+            }
+        });
+        return delta;
+    }
+
+    @Test
+    void aNodeWhosePresenceRedisLostRegistersItAgain() {
+        Node node = node();
+        Member bob = new Member("bob", false);
+        node.presence.join(ROOM, bob);
+        assertEquals(PresenceEvent.join(bob), node.nextEvent());
+        try (var admin = redis.admin()) {
+            // As after a Redis restart without persistence: the node's heartbeat entry and the room's counts gone.
+            admin.del(prefix + "nodes", prefix + "room:{lobby}:presence", prefix + "room:{lobby}:names");
+        }
+        assertEquals(PresenceEvent.join(bob), node.nextEvent(HEARTBEAT.multipliedBy(3)));
+        assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(node));
+    }
+
+    @Test
+    void aListLeavesOutNodesKnownDeadAndAStoppedNodeRemovesItsEntries() {
+        Node a = node();
+        Node b = node();
+        Member bob = new Member("bob", false);
+        b.presence.join(ROOM, bob);
+        assertEquals(PresenceEvent.join(bob), a.nextEvent());
+        b.close();
+        assertEquals(PresenceEvent.leave(bob), a.nextEvent());
+        assertEquals(List.of(), list(a));
+    }
+}
