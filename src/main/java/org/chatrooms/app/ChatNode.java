@@ -17,7 +17,6 @@ import org.chatrooms.config.ChatConfig;
 import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
-import org.chatrooms.relay.redis.RedisRelayConfig;
 import org.chatrooms.socket.ClientConnection;
 import org.chatrooms.socket.OriginPolicy;
 import org.chatrooms.socket.SocketCaps;
@@ -64,10 +63,10 @@ public final class ChatNode implements AutoCloseable {
         relay.start(hub.relayListener());
     }
 
-    /** Builds the relay the configuration asks for: in-memory unless {@code CHAT_REDIS_URL} is set. */
+    /** Builds the relay the configuration asks for: in-memory unless a Redis mode (URL, Sentinel, Cluster) is set. */
     public static ChatNode start(ChatConfig config) {
-        Relay relay = config.redisUrl()
-                .<Relay>map(url -> new RedisRelay(RedisRelayConfig.parse(url, config.redisPrefix()), config.retention()))
+        Relay relay = config.redis()
+                .<Relay>map(redis -> new RedisRelay(redis, config.retention()))
                 .orElseGet(() -> new InMemoryRelay(config.retention(), java.time.Clock.systemUTC()));
         return new ChatNode(config, relay);
     }

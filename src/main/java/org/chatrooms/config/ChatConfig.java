@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.chatrooms.relay.StreamRetention;
+import org.chatrooms.relay.redis.RedisRelayConfig;
 
 /**
  * Every tunable of a chat node, read once at start-up and immutable afterwards. The README's configuration
@@ -34,6 +35,8 @@ import org.chatrooms.relay.StreamRetention;
  *                             with any other {@code Host} get 400
  * @param rateLimit            messages per second one socket may send on average; 0 turns the limit off
  * @param rateBurst            messages one socket may send at once before the average applies
+ * @param redis                the Redis relay's settings in whichever mode is configured (one server, Sentinel,
+ *                             Cluster: {@link RedisRelayConfig#fromSettings}); empty means the in-memory relay
  */
 public record ChatConfig(
         int maxMessageChars,
@@ -52,7 +55,8 @@ public record ChatConfig(
         StreamRetention retention,
         List<String> allowedHosts,
         int rateLimit,
-        int rateBurst) {
+        int rateBurst,
+        Optional<RedisRelayConfig> redis) {
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
@@ -118,7 +122,8 @@ public record ChatConfig(
                                 (int) StreamRetention.DEFAULT_IDLE_TTL.toSeconds()))),
                 listSetting(settings, "CHAT_ALLOWED_HOSTS").orElse(DEFAULT_ALLOWED_HOSTS),
                 intSetting(settings, "CHAT_RATE_LIMIT", DEFAULT_RATE_LIMIT),
-                intSetting(settings, "CHAT_RATE_BURST", DEFAULT_RATE_BURST));
+                intSetting(settings, "CHAT_RATE_BURST", DEFAULT_RATE_BURST),
+                RedisRelayConfig.fromSettings(settings::get));
     }
 
     /** Whether {@link #rateLimit} applies at all. */

@@ -18,7 +18,7 @@ import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.room.RoomName;
 import org.chatrooms.room.StreamPosition;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Hands room traffic from the subscriber's read loop to the {@link RelayListener}, on one thread of its own,
@@ -44,7 +44,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     private final RedisKeys keys;
     private final JoinedRooms rooms;
-    private final RedisClient client;
+    private final UnifiedJedis client;
     private final StreamScripts scripts;
     private final StreamRetention retention;
     private final RelayListener listener;
@@ -55,7 +55,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     private final Thread thread;
     private volatile boolean running = true;
 
-    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, RedisClient client, StreamScripts scripts,
+    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, UnifiedJedis client, StreamScripts scripts,
                     StreamRetention retention, RelayListener listener) {
         this.keys = keys;
         this.rooms = rooms;

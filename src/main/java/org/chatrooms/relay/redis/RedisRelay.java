@@ -23,7 +23,6 @@ import org.chatrooms.room.RoomName;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The relay for several nodes: every node publishes to Redis and receives, through one subscribed connection, the
@@ -61,9 +60,9 @@ public final class RedisRelay implements Relay {
     private final StreamScripts scripts;
     private final EpochRotations rotations = new EpochRotations();
     private final JoinedRooms rooms = new JoinedRooms();
-    private final RedisClient client;
+    private final RedisNodes nodes;
     private final ScriptPipeline pipeline;
-    private volatile RedisSubscriber subscriber;
+    private volatile RoomSubscriber subscriber;
     private volatile RedisDispatcher dispatcher;
     private volatile boolean closed;
 
@@ -72,13 +71,9 @@ public final class RedisRelay implements Relay {
         this.retention = retention;
         this.nodeId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.keys = new RedisKeys(config.prefix());
-        this.scripts = new StreamScripts(keys, retention, rotations);
-        this.client = RedisClient.builder()
-                .hostAndPort(config.address())
-                .clientConfig(config.clientConfig("chat-" + nodeId + "-publisher"))
-                .poolConfig(poolConfig(config))
-                .build();
-        this.pipeline = new ScriptPipeline(nodeId, client, scripts, () -> isSubscribed(),
+        this.nodes = new RedisNodes(config, "chat-" + nodeId + "-publisher", poolConfig(config));
+        this.scripts = new StreamScripts(keys, retention, rotations, nodes.isCluster());
+        this.pipeline = new ScriptPipeline(nodeId, nodes, scripts, () -> isSubscribed(),
                 config.timings().pingInterval().dividedBy(4));
     }
 
@@ -90,10 +85,13 @@ public final class RedisRelay implements Relay {
     @Override
     public void start(RelayListener listener) {
         LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
-        dispatcher = new RedisDispatcher(nodeId, keys, rooms, client, scripts, retention,
+        dispatcher = new RedisDispatcher(nodeId, keys, rooms, nodes.commands(), scripts, retention,
                 Objects.requireNonNull(listener));
-        subscriber = new RedisSubscriber(config, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
-                pipeline::discardIdleConnections, dispatcher);
+        subscriber = nodes.isCluster()
+                ? new ShardedSubscriber(config, nodes, nodeId, this::joinedChannels, pipeline::discardIdleConnections,
+                        dispatcher)
+                : new RedisSubscriber(config, nodes, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
+                        pipeline::discardIdleConnections, dispatcher);
         dispatcher.start();
         pipeline.start();
         subscriber.start();
@@ -122,7 +120,7 @@ public final class RedisRelay implements Relay {
         if (closed || room == null) {
             return unavailable(closed ? "server is shutting down" : "room is closed");
         }
-        long generation = subscriber.liveGeneration();
+        long generation = subscriber.liveGeneration(keys.roomChannel(post.room()));
         if (generation == 0) {
             return unavailable("chat server is reconnecting to Redis");
         }
@@ -160,7 +158,7 @@ public final class RedisRelay implements Relay {
             return;
         }
         closed = true;
-        RedisSubscriber running = subscriber;
+        RoomSubscriber running = subscriber;
         if (running != null) {
             running.close();
         }
@@ -169,13 +167,13 @@ public final class RedisRelay implements Relay {
         if (dispatching != null) {
             dispatching.close();
         }
-        client.close();
+        nodes.close();
         LOG.info(() -> "Redis relay " + nodeId + " stopped");
     }
 
     private boolean isSubscribed() {
-        RedisSubscriber running = subscriber;
-        return running != null && running.liveGeneration() != 0;
+        RoomSubscriber running = subscriber;
+        return running != null && running.isLive();
     }
 
     private Collection<String> joinedChannels() {

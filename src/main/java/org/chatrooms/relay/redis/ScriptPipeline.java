@@ -2,7 +2,9 @@ package org.chatrooms.relay.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -20,16 +22,17 @@ import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.room.RoomName;
 
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Runs the stream scripts for container threads: posts ({@code publish.lua}) and history reads for joining sockets
- * ({@code history.lua}), through the pooled {@link RedisClient}.
+ * ({@code history.lua}), through the pooled client of {@link RedisNodes}.
  *
  * <p>Threads: {@link #publish} and {@link #history} run on container threads and only queue. One thread,
  * {@code chat-redis-publisher-<node>}, takes whatever has queued up and sends it as one pipeline, so a busy node
@@ -49,7 +52,8 @@ final class ScriptPipeline implements AutoCloseable {
     static final int QUEUE_CAPACITY = 10_000;
     private static final int MAX_BATCH = 256;
 
-    private final RedisClient client;
+    private final UnifiedJedis client;
+    private final RedisNodes nodes;
     private final StreamScripts scripts;
     private final BooleanSupplier subscribed;
     private final Duration probeInterval;
@@ -62,9 +66,10 @@ final class ScriptPipeline implements AutoCloseable {
     private String lastRefusal;
     private long refusalsSinceLogged;
 
-    ScriptPipeline(String nodeId, RedisClient client, StreamScripts scripts, BooleanSupplier subscribed,
+    ScriptPipeline(String nodeId, RedisNodes nodes, StreamScripts scripts, BooleanSupplier subscribed,
                    Duration probeInterval) {
-        this.client = client;
+        this.nodes = nodes;
+        this.client = nodes.commands();
         this.scripts = scripts;
         this.subscribed = subscribed;
         this.probeInterval = probeInterval;
@@ -107,11 +112,7 @@ final class ScriptPipeline implements AutoCloseable {
      * post. Drops the idle ones so the next post opens a fresh connection.
      */
     void discardIdleConnections() {
-        try {
-            client.getPool().clear();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Could not clear idle Redis connections", e);
-        }
+        nodes.discardIdleConnections();
     }
 
     @Override
@@ -149,12 +150,35 @@ final class ScriptPipeline implements AutoCloseable {
         failAll(left, "server is shutting down");
     }
 
+    /** One pipeline per server: in a Cluster, a shard that is down fails only its own rooms' calls. */
     private void send(List<Call<?>> batch) {
+        if (!nodes.isCluster()) {
+            sendToOne(batch);
+            return;
+        }
+        Map<Object, List<Call<?>>> byShard = new LinkedHashMap<>();
+        for (Call<?> call : batch) {
+            Object shard;
+            try {
+                shard = nodes.shardOf(scripts.sampleKey(call.room()));
+            } catch (RuntimeException e) {
+                shard = "";
+            }
+            byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(call);
+        }
+        byShard.values().forEach(this::sendToOne);
+    }
+
+    private void sendToOne(List<Call<?>> batch) {
         List<Call<?>> unsent = sendOnce(batch);
         if (!unsent.isEmpty()) {
-            // NOSCRIPT: Redis restarted and forgot the scripts. Those calls did not run, so sending them again is safe.
+            // NOSCRIPT: Redis restarted or failed over and lacks the scripts; MOVED: a Cluster slot has another
+            // owner now. Either way those calls did not run, so sending them again is safe.
             try {
-                StreamScripts.load(client);
+                nodes.refreshSlots();
+                for (RoomName room : unsent.stream().map(Call::room).distinct().toList()) {
+                    scripts.load(client, room);
+                }
                 unsent = sendOnce(unsent);
             } catch (JedisException e) {
                 connectionFailed(e);
@@ -166,15 +190,17 @@ final class ScriptPipeline implements AutoCloseable {
     /** Sends one pipeline; completes the calls it can and returns those Redis refused for lack of the script. */
     private List<Call<?>> sendOnce(List<Call<?>> batch) {
         List<Response<Object>> replies = new ArrayList<>(batch.size());
-        try (Pipeline pipeline = client.pipelined()) {
+        try (AbstractPipeline pipeline = nodes.pipeline(scripts.sampleKey(batch.get(0).room()))) {
             for (Call<?> call : batch) {
                 replies.add(call.append(pipeline));
             }
             pipeline.sync();
         } catch (JedisException e) {
             // The connection failed mid-way: some posts may have run. Their senders are told "not delivered",
-            // though a message that did run still shows up; a false alarm beats a silent loss.
+            // though a message that did run still shows up; a false alarm beats a silent loss. In a Cluster the
+            // shard may have failed over: learn the slots again for the next batch.
             connectionFailed(e);
+            nodes.refreshSlots();
             failAll(batch, "chat server cannot reach Redis");
             return List.of();
         }
@@ -184,7 +210,9 @@ final class ScriptPipeline implements AutoCloseable {
             Call<?> call = batch.get(i);
             try {
                 call.answer(replies.get(i).get());
-            } catch (JedisNoScriptException e) {
+            } catch (JedisNoScriptException | JedisRedirectionException e) {
+                // ASK (a slot being migrated) is not followed in a pipeline: the resend after refreshing the
+                // slots reaches the new owner once the migration ended, else the sender is told.
                 noScript.add(call);
             } catch (JedisDataException e) {
                 refused = true;
@@ -262,7 +290,10 @@ final class ScriptPipeline implements AutoCloseable {
     private abstract static class Call<T> {
         final CompletableFuture<T> result = new CompletableFuture<>();
 
-        abstract Response<Object> append(Pipeline pipeline);
+        abstract Response<Object> append(AbstractPipeline pipeline);
+
+        /** The room the call is about, whose shard it goes to. */
+        abstract RoomName room();
 
         /** Completes the stage from the script's reply; throws what the reply says went wrong. */
         abstract void answer(Object reply);
@@ -280,8 +311,13 @@ final class ScriptPipeline implements AutoCloseable {
         }
 
         @Override
-        Response<Object> append(Pipeline pipeline) {
+        Response<Object> append(AbstractPipeline pipeline) {
             return scripts.publish(pipeline, post);
+        }
+
+        @Override
+        RoomName room() {
+            return post.room();
         }
 
         @Override
@@ -300,8 +336,13 @@ final class ScriptPipeline implements AutoCloseable {
         }
 
         @Override
-        Response<Object> append(Pipeline pipeline) {
+        Response<Object> append(AbstractPipeline pipeline) {
             return scripts.history(pipeline, room, filter);
+        }
+
+        @Override
+        RoomName room() {
+            return room;
         }
 
         @Override

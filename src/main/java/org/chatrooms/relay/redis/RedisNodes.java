@@ -1,0 +1,201 @@
+package org.chatrooms.relay.redis;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.Pool;
+
+/**
+ * Where each command and subscription goes, for the three {@link RedisTopology topologies}: the pooled client for
+ * scripts (Jedis's own {@link RedisClient}, {@link RedisSentinelClient} or {@link RedisClusterClient}) and the
+ * address a subscribed connection must be opened to. Everything topology-specific of the relay is here, so the
+ * scripts, the publisher and the dispatcher are the same in every mode.
+ *
+ * <ul>
+ *   <li>Standalone: the configured host and port.</li>
+ *   <li>Sentinel: {@link RedisSentinelClient} follows {@code +switch-master} for the pool; the subscriber asks the
+ *       sentinels for the current primary on every (re)connect ({@link #primary()}), and checks its {@code ROLE},
+ *       so it never settles on a demoted primary.</li>
+ *   <li>Cluster: {@link RedisClusterClient} routes each script call by the slot of its keys (the room's hash tag);
+ *       {@link #primaryOf(int)} names the shard that owns a room's slot, where its sharded subscription goes.</li>
+ * </ul>
+ * Thread-safe. The Jedis clients' own helper threads (Sentinel's {@code +switch-master} listeners) are stopped by
+ * {@link #close}.
+ */
+final class RedisNodes implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisNodes.class.getName());
+
+    private final RedisRelayConfig config;
+    private final UnifiedJedis client;
+    private final ClusterConnectionProvider cluster;
+
+    RedisNodes(RedisRelayConfig config, String clientName, GenericObjectPoolConfig<Connection> pool) {
+        this.config = config;
+        JedisClientConfig clientConfig = config.clientConfig(clientName);
+        RedisTopology topology = config.topology();
+        if (topology instanceof RedisTopology.Sentinel sentinel) {
+            this.cluster = null;
+            this.client = RedisSentinelClient.builder()
+                    .masterName(sentinel.master())
+                    .sentinels(new LinkedHashSet<>(sentinel.sentinels()))
+                    .clientConfig(clientConfig)
+                    .sentinelClientConfig(sentinelConfig(config))
+                    .poolConfig(pool)
+                    .build();
+        } else if (topology instanceof RedisTopology.Cluster seeds) {
+            // Own provider, so the relay can ask which primary owns a slot (for the sharded subscriptions).
+            // No periodic refresh (its timer thread would be Jedis's, not ours): the relay refreshes the slots
+            // when a shard connection fails, a call is MOVED, or Redis takes a sharded subscription away.
+            this.cluster = new ClusterConnectionProvider(new LinkedHashSet<>(seeds.seeds()), clientConfig, pool);
+            this.client = RedisClusterClient.builder()
+                    .nodes(new LinkedHashSet<>(seeds.seeds()))
+                    .clientConfig(clientConfig)
+                    .connectionProvider(cluster)
+                    // Script calls go through pipelines, which never retry; these bound the few direct calls
+                    // (history reads while catching up), which may follow MOVED once the topology changed.
+                    .maxAttempts(3)
+                    .maxTotalRetriesDuration(config.timings().ioTimeout().multipliedBy(2))
+                    .build();
+        } else {
+            this.cluster = null;
+            this.client = RedisClient.builder()
+                    .hostAndPort(config.address())
+                    .clientConfig(clientConfig)
+                    .poolConfig(pool)
+                    .build();
+        }
+    }
+
+    /** The pooled client the scripts run through. */
+    UnifiedJedis commands() {
+        return client;
+    }
+
+    boolean isCluster() {
+        return cluster != null;
+    }
+
+    /** Standalone and Sentinel: where the subscribed connection goes now. Throws when no sentinel knows. */
+    HostAndPort primary() {
+        if (!(config.topology() instanceof RedisTopology.Sentinel sentinel)) {
+            return config.address();
+        }
+        JedisException last = null;
+        JedisClientConfig asked = sentinelConfig(config);
+        for (HostAndPort address : sentinel.sentinels()) {
+            try (Jedis jedis = new Jedis(address, asked)) {
+                List<String> primary = jedis.sentinelGetMasterAddrByName(sentinel.master());
+                if (primary != null && primary.size() == 2) {
+                    return new HostAndPort(primary.get(0), Integer.parseInt(primary.get(1)));
+                }
+            } catch (JedisException e) {
+                last = e;
+            }
+        }
+        throw new JedisException("no sentinel of " + RedisTopology.describe(sentinel.sentinels())
+                + " knows a primary named " + sentinel.master(), last);
+    }
+
+    /** Whether a subscribed connection must check that it reached a primary (Sentinel: it may be stale). */
+    boolean subscribersCheckRole() {
+        return config.topology() instanceof RedisTopology.Sentinel;
+    }
+
+    /** Cluster: the primary that owns {@code slot}, as this node last learnt the slots. */
+    HostAndPort primaryOf(int slot) {
+        return cluster.getNode(slot);
+    }
+
+    /**
+     * A pipeline to the server that holds {@code sampleKey}: the one server, the current primary, or in a Cluster
+     * the primary owning the key's slot (ClusterPipeline is avoided: it fails a whole batch when one shard is
+     * down and runs each multi-shard sync on a thread pool of its own). Closing it returns the connection.
+     */
+    AbstractPipeline pipeline(String sampleKey) {
+        if (cluster == null) {
+            return client.pipelined();
+        }
+        return new Pipeline(cluster.getConnectionFromSlot(slotOf(sampleKey)), true);
+    }
+
+    /** Which server a key's commands go to now; one value for all keys unless this is a Cluster. */
+    Object shardOf(String sampleKey) {
+        return cluster == null ? "" : cluster.getNode(slotOf(sampleKey));
+    }
+
+    /** Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). */
+    boolean refreshSlots() {
+        if (cluster == null) {
+            return true;
+        }
+        try {
+            cluster.renewSlotCache();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not refresh the cluster's slots", e);
+            return false;
+        }
+    }
+
+    static int slotOf(String key) {
+        return JedisClusterCRC16.getSlot(key);
+    }
+
+    /**
+     * Redis may have restarted or failed over: pooled connections opened before are dead, and using one would
+     * fail a user's post. Drops the idle ones so the next post opens a fresh connection.
+     */
+    void discardIdleConnections() {
+        try {
+            if (client instanceof RedisClient single) {
+                single.getPool().clear();
+            } else if (client instanceof RedisSentinelClient sentinel) {
+                sentinel.getPrimaryNodesConnectionMap().values().forEach(RedisNodes::clear);
+            } else if (cluster != null) {
+                cluster.getNodes().values().forEach(RedisNodes::clear);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not clear idle Redis connections", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static void clear(Pool<Connection> pool) {
+        pool.clear();
+    }
+
+    /** Sentinels are asked without a password, with the data nodes' timeouts and TLS setting. */
+    private static JedisClientConfig sentinelConfig(RedisRelayConfig config) {
+        int timeout = Math.toIntExact(config.timings().ioTimeout().toMillis());
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .ssl(config.tls())
+                .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED)
+                .build();
+    }
+
+}
