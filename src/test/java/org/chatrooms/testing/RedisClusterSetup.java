@@ -42,6 +42,11 @@ public final class RedisClusterSetup implements AutoCloseable {
                 Files.createDirectories(dir);
                 setup.servers.add(RedisServer.start(List.of("--cluster-enabled", "yes",
                         "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
+                        // As docs/redis-relay.md asks of a production cluster: a shard that is down must not take
+                        // the others' rooms with it.
+                        "--cluster-require-full-coverage", "no",
+                        // Replicas sync at once (Redis 7 waits 5 s by default for more replicas to share a sync).
+                        "--repl-diskless-sync-delay", "0",
                         "--cluster-config-file", "nodes.conf", "--dir", dir.toAbsolutePath().toString())));
             }
             List<String> command = new ArrayList<>(List.of(cli(), "--cluster", "create"));
@@ -58,6 +63,7 @@ public final class RedisClusterSetup implements AutoCloseable {
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
             setup.awaitStateOk(CREATE_TIMEOUT);
+            setup.awaitReplicasInSync(CREATE_TIMEOUT);
             return setup;
         } catch (IOException e) {
             setup.close();
@@ -89,6 +95,17 @@ public final class RedisClusterSetup implements AutoCloseable {
                         () -> admin.clusterInfo().contains("cluster_state:ok"));
             }
         }
+    }
+
+    /** Waits until three replicas report their link to the primary up, so a killed primary can be replaced. */
+    public void awaitReplicasInSync(Duration timeout) {
+        Eventually.until("three replicas in sync", timeout, () -> servers.stream().filter(RedisServer::isRunning)
+                .filter(server -> {
+                    try (Jedis admin = server.admin()) {
+                        String replication = admin.info("replication");
+                        return replication.contains("role:slave") && replication.contains("master_link_status:up");
+                    }
+                }).count() == 3);
     }
 
     /** The running primary that serves {@code slot}, as the running nodes agree. */

@@ -38,7 +38,6 @@ import redis.clients.jedis.util.SafeEncoder;
 final class ShardLink {
 
     private static final Logger LOG = Logger.getLogger(ShardLink.class.getName());
-    private static final int CHANNELS_PER_COMMAND = 500;
 
     /** What the link tells its owner, from its reader thread; each must return at once. */
     interface Events {
@@ -252,14 +251,15 @@ final class ShardLink {
             return System.nanoTime() - lastHeardNanos;
         }
 
+        /**
+         * One command per channel, written together: SSUBSCRIBE and SUNSUBSCRIBE refuse channels of different
+         * slots in one command (CROSSSLOT), and every room has a slot of its own.
+         */
         void request(ProtocolCommand command, List<String> names) {
-            for (int from = 0; from < names.size(); from += CHANNELS_PER_COMMAND) {
-                List<String> chunk = names.subList(from, Math.min(names.size(), from + CHANNELS_PER_COMMAND));
-                for (String channel : chunk) {
-                    inFlight.merge(channel, 1, Integer::sum);
-                }
-                connection.send(command, chunk.toArray(String[]::new));
+            for (String channel : names) {
+                inFlight.merge(channel, 1, Integer::sum);
             }
+            connection.sendEach(command, names);
         }
 
         void ping() {
@@ -333,6 +333,13 @@ final class ShardLink {
 
         synchronized void send(ProtocolCommand command, String... args) {
             sendCommand(command, args);
+            flush();
+        }
+
+        synchronized void sendEach(ProtocolCommand command, List<String> args) {
+            for (String arg : args) {
+                sendCommand(command, arg);
+            }
             flush();
         }
     }
