@@ -62,6 +62,7 @@ final class ShardLink {
     private boolean running = true;
     private volatile Attempt current;
     private volatile boolean failed;
+    private volatile boolean wasLive;
 
     ShardLink(HostAndPort address, String nodeId, JedisClientConfig clientConfig, AtomicLong generations,
               Timings timings, SubscriberConnection.Inbox inbox, Events events) {
@@ -95,6 +96,11 @@ final class ShardLink {
         return failed;
     }
 
+    /** Whether a connection of this link was ever up. */
+    boolean wasLive() {
+        return wasLive;
+    }
+
     long liveGeneration(Duration silenceLimit) {
         Attempt attempt = current;
         return attempt != null && attempt.live && attempt.silentNanos() <= silenceLimit.toNanos()
@@ -118,6 +124,20 @@ final class ShardLink {
     /** Redis unsubscribed it already. */
     void forget(String channel) {
         channels.remove(channel);
+    }
+
+    /**
+     * Asks again for channels this link carries that the live connection has neither confirmed nor a request in
+     * flight for: a MOVED answer while the slots were being learnt, or a subscription Redis took away.
+     */
+    void resubscribeMissing() {
+        write(attempt -> {
+            List<String> missing = channels.stream()
+                    .filter(c -> !attempt.confirmed.contains(c) && !attempt.inFlight.containsKey(c)).toList();
+            if (!missing.isEmpty()) {
+                attempt.request(Protocol.Command.SSUBSCRIBE, missing);
+            }
+        });
     }
 
     /** A new connection is up: subscribe everything this link carries. */
@@ -181,6 +201,7 @@ final class ShardLink {
                     break;
                 }
                 attempt.live = true;
+                wasLive = true;
                 failed = false;
                 backoff.reset();
                 events.connected(this);
@@ -238,6 +259,8 @@ final class ShardLink {
         final long generation;
         final ShardConnection connection;
         final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+        /** Channels Redis confirmed on this connection (and did not drop since). */
+        final Set<String> confirmed = ConcurrentHashMap.newKeySet();
         volatile boolean live;
         volatile long lastHeardNanos = System.nanoTime();
         volatile String droppedBecause;
@@ -286,8 +309,11 @@ final class ShardLink {
                 try {
                     reply = connection.getUnflushedObject();
                 } catch (JedisRedirectionException e) {
-                    // MOVED for an SSUBSCRIBE: the slot is not (or no longer) this primary's.
+                    // MOVED for an SSUBSCRIBE: the slot is not (or no longer) this primary's. The request it
+                    // answers is not named; all in flight are asked again once the slots are learnt again.
                     lastHeardNanos = System.nanoTime();
+                    LOG.fine(() -> "Redis at " + address + " answered " + e.getMessage());
+                    inFlight.clear();
                     events.takenAway(ShardLink.this, null);
                     continue;
                 }
@@ -300,6 +326,7 @@ final class ShardLink {
                     case "ssubscribe" -> {
                         String channel = text(parts.get(1));
                         if (answered(channel) && channels.contains(channel)) {
+                            confirmed.add(channel);
                             inbox.subscribed(channel, generation);
                         }
                     }
@@ -307,6 +334,7 @@ final class ShardLink {
                         String channel = text(parts.get(1));
                         boolean asked = inFlight.containsKey(channel);
                         answered(channel);
+                        confirmed.remove(channel);
                         if (!asked && channels.contains(channel)) {
                             events.takenAway(ShardLink.this, channel);
                         }

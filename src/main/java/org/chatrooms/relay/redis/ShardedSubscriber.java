@@ -115,7 +115,9 @@ final class ShardedSubscriber implements RoomSubscriber {
             return clusterAnswers;
         }
         for (ShardLink link : used) {
-            if (link.liveGeneration(config.timings().silenceLimit()) == 0) {
+            // A link still making its first connection (a room of a shard new to this node) does not make the node
+            // unready: the room's join waits for its own confirmation. One that failed does.
+            if (link.liveGeneration(config.timings().silenceLimit()) == 0 && (link.hasFailed() || link.wasLive())) {
                 return false;
             }
         }
@@ -248,6 +250,13 @@ final class ShardedSubscriber implements RoomSubscriber {
         try {
             for (ShardLink link : List.copyOf(links.values())) {
                 link.pingOrDrop(config.timings().silenceLimit());
+                link.resubscribeMissing();
+            }
+            // Rooms whose slot had no known owner when they were joined (mid-failover) are routed now.
+            List<String> unrouted = wantedChannels.get().stream().filter(c -> !routes.containsKey(c)).toList();
+            if (!unrouted.isEmpty()) {
+                nodes.refreshSlots();
+                unrouted.forEach(this::route);
             }
             if (links.isEmpty()) {
                 clusterAnswers = nodes.refreshSlots();
