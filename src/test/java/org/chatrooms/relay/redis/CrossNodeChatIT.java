@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Several nodes of the built WAR (embedded Tomcats) sharing one real Redis: one conversation across nodes, in one
  * order, each message once, rooms apart, and a node only hearing the rooms it hosts. Runs against one
- * redis-server; {@link SentinelCrossNodeChatIT} and {@link ClusterCrossNodeChatIT} run the same tests in the
+ * redis-server; {@link SentinelCrossNodeChatHA} and {@link ClusterCrossNodeChatHA} run the same tests in the
  * other two modes.
  */
 @Timeout(120)

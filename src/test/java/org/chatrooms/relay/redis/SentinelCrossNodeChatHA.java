@@ -4,7 +4,7 @@ import org.chatrooms.testing.RedisDeployment;
 import org.chatrooms.testing.RedisSentinelSetup;
 
 /** {@link CrossNodeChatIT}'s tests with the nodes in Sentinel mode (a primary, a replica, three sentinels). */
-class SentinelCrossNodeChatIT extends CrossNodeChatIT {
+class SentinelCrossNodeChatHA extends CrossNodeChatIT {
 
     @Override
     protected RedisDeployment startRedis() {
