@@ -41,6 +41,10 @@ import redis.clients.jedis.ConnectionPoolConfig;
  * {@code publisher} (runs the scripts for posts and history reads), {@code dispatch} (calls the listener). Public
  * methods are thread-safe and never block on the network.
  *
+ * <p>Modes ({@link RedisTopology}, docs/redis-relay.md): one server or Sentinel use one subscribed connection
+ * ({@link RedisSubscriber}); a Cluster one sharded connection per shard owning a joined room
+ * ({@link ShardedSubscriber}). {@link RedisNodes} holds what differs; everything else is shared.
+ *
  * <p>Faults: while the subscribed connection is down, or a room's subscription is not yet confirmed on it,
  * {@link #publish} fails at once with {@link RelayUnavailableException} (the sender would not get the echo); the
  * subscriber reconnects with backoff and re-subscribes every joined room, then catches up from each room's
@@ -135,7 +139,8 @@ public final class RedisRelay implements Relay {
         if (closed) {
             return unavailable("server is shutting down");
         }
-        if (!isSubscribed()) {
+        // The room's own connection decides (in a Cluster another shard may be down meanwhile).
+        if (subscriber.liveGeneration(keys.roomChannel(room)) == 0 && !isSubscribed()) {
             return unavailable("chat server is reconnecting to Redis");
         }
         return pipeline.history(room, filter);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -105,23 +106,29 @@ final class ShardedSubscriber implements RoomSubscriber {
         return link == null ? 0 : link.liveGeneration(config.timings().silenceLimit());
     }
 
+    /**
+     * The node's readiness in a Cluster: one shard being down (its rooms refuse posts, room by room, through
+     * {@link #liveGeneration}) must not take every node out of the load balancer, so the node is live while any of
+     * its shard connections is, or none has failed yet (a link still making its first connection: the room's join
+     * waits for its own confirmation); with no room at all, while the cluster answered the last slot refresh.
+     */
     @Override
     public boolean isLive() {
         if (!running) {
             return false;
         }
-        Collection<ShardLink> used = List.copyOf(routes.values());
+        Collection<ShardLink> used = Set.copyOf(routes.values());
         if (used.isEmpty()) {
             return clusterAnswers;
         }
+        boolean anyFailed = false;
         for (ShardLink link : used) {
-            // A link still making its first connection (a room of a shard new to this node) does not make the node
-            // unready: the room's join waits for its own confirmation. One that failed does.
-            if (link.liveGeneration(config.timings().silenceLimit()) == 0 && (link.hasFailed() || link.wasLive())) {
-                return false;
+            if (link.liveGeneration(config.timings().silenceLimit()) != 0) {
+                return true;
             }
+            anyFailed |= link.hasFailed() || link.wasLive();
         }
-        return true;
+        return !anyFailed;
     }
 
     @Override
