@@ -158,6 +158,52 @@ public final class RedisClusterSetup implements AutoCloseable {
         return owner[0];
     }
 
+    /**
+     * Moves {@code slot} with its keys from its primary to {@code target}, the way {@code redis-cli --cluster
+     * reshard} does: IMPORTING on the target, MIGRATING on the source, MIGRATE of every key, then the new owner
+     * announced to every primary. Waits until every running node agrees.
+     */
+    public void migrateSlot(int slot, RedisServer target) {
+        RedisServer source = ownerOf(slot);
+        try (Jedis from = source.admin(); Jedis to = target.admin()) {
+            String sourceId = from.clusterMyId();
+            String targetId = to.clusterMyId();
+            to.clusterSetSlotImporting(slot, sourceId);
+            from.clusterSetSlotMigrating(slot, targetId);
+            List<String> keys;
+            while (!(keys = from.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+                from.migrate("127.0.0.1", target.port(), 5000,
+                        new redis.clients.jedis.params.MigrateParams(), keys.toArray(String[]::new));
+            }
+            for (RedisServer primary : primaries()) {
+                try (Jedis admin = primary.admin()) {
+                    admin.clusterSetSlotNode(slot, targetId);
+                }
+            }
+        }
+        Eventually.until("every node sees slot " + slot + " on " + target.port(), CREATE_TIMEOUT, () -> {
+            for (RedisServer server : servers) {
+                if (!server.isRunning()) {
+                    continue;
+                }
+                try (Jedis admin = server.admin()) {
+                    boolean agrees = admin.clusterNodes().lines().anyMatch(line -> line.startsWith(nodeIdOf(target))
+                            && servesSlot(line, slot));
+                    if (!agrees) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    private static String nodeIdOf(RedisServer server) {
+        try (Jedis admin = server.admin()) {
+            return admin.clusterMyId();
+        }
+    }
+
     public int slotOf(String key) {
         RedisServer any = servers.stream().filter(RedisServer::isRunning).findFirst().orElseThrow();
         try (Jedis admin = any.admin()) {
