@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -60,8 +61,14 @@ final class ScriptPipeline implements AutoCloseable {
     private final BlockingQueue<Call<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
-    /** Whether the last command reached Redis and was carried out; the subscriber's liveness covers start-up. */
-    private volatile boolean works = true;
+    /**
+     * Whether the last command to each server reached Redis and was carried out (empty: nothing sent yet; the
+     * subscriber's liveness covers start-up). One entry unless this is a Cluster, where it is one per primary: a
+     * shard that is down refuses its own rooms' posts, but the node works while any primary does.
+     */
+    private final Map<Object, Boolean> works = new ConcurrentHashMap<>();
+    // Publisher thread only: the server (Cluster: the primary) the calls being sent go to.
+    private Object target = "";
     // Publisher thread only: the refusal last logged, and how many followed it unlogged.
     private String lastRefusal;
     private long refusalsSinceLogged;
@@ -104,7 +111,7 @@ final class ScriptPipeline implements AutoCloseable {
 
     /** Whether commands reach Redis and are carried out, as of the last one sent. */
     boolean works() {
-        return works;
+        return works.isEmpty() || works.containsValue(true);
     }
 
     /**
@@ -153,6 +160,7 @@ final class ScriptPipeline implements AutoCloseable {
     /** One pipeline per server: in a Cluster, a shard that is down fails only its own rooms' calls. */
     private void send(List<Call<?>> batch) {
         if (!nodes.isCluster()) {
+            target = "";
             sendToOne(batch);
             return;
         }
@@ -166,7 +174,10 @@ final class ScriptPipeline implements AutoCloseable {
             }
             byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(call);
         }
-        byShard.values().forEach(this::sendToOne);
+        byShard.forEach((shard, calls) -> {
+            target = shard;
+            sendToOne(calls);
+        });
     }
 
     private void sendToOne(List<Call<?>> batch) {
@@ -232,37 +243,42 @@ final class ScriptPipeline implements AutoCloseable {
     }
 
     private void probeIfFailing() {
-        if (works || !subscribed.getAsBoolean()) {
+        if (works() || !subscribed.getAsBoolean()) {
             return;
         }
         try {
             // A refusing Redis (out of memory, read-only) still answers PING: probe with what posts really need.
             scripts.probe(client);
-            worksAgain();
+            works.replaceAll((server, worked) -> true); // each learns its own state from its next call
+            lastRefusal = null;
+            LOG.info("Redis carries chat messages again");
         } catch (JedisException e) {
             LOG.log(Level.FINE, "Redis still failing", e);
         }
     }
 
     private void worksAgain() {
-        if (!works) {
-            works = true;
+        if (Boolean.FALSE.equals(works.put(target, true))) {
             lastRefusal = null;
-            LOG.info("Redis carries chat messages again");
+            LOG.info("Redis" + where() + " carries chat messages again");
         }
     }
 
     private void connectionFailed(JedisException e) {
-        if (works) {
-            LOG.log(Level.WARNING, "Calling Redis failed (" + e.getMessage()
+        if (!Boolean.FALSE.equals(works.put(target, false))) {
+            LOG.log(Level.WARNING, "Calling Redis" + where() + " failed (" + e.getMessage()
                     + "); posts are refused until it works again", e);
         }
-        works = false;
+    }
+
+    /** In a Cluster, which primary a log line is about. */
+    private String where() {
+        return nodes.isCluster() ? " at " + target : "";
     }
 
     /** Redis answered, but would not do it: the node is not ready until a call works again. */
     private void refusal(JedisDataException e) {
-        works = false;
+        works.put(target, false);
         String kind = firstWord(e.getMessage());
         if (kind.equals(lastRefusal)) {
             refusalsSinceLogged++;
