@@ -110,6 +110,24 @@ class RedisClusterFailoverIT {
             chat.awaitAcknowledged(room, started, 30, Duration.ofSeconds(10));
         }
 
+        // Readiness while one shard is down: both nodes host rooms on the other shards, so they stay ready.
+        java.util.concurrent.atomic.AtomicLong unreadySamples = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
+        Thread readiness = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                samples.incrementAndGet();
+                if (!a.relay.isReady() || !b.relay.isReady()) {
+                    unreadySamples.incrementAndGet();
+                }
+                try {
+                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(10); // sampling rate
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "readiness-sampler");
+        readiness.start();
+
         RoomName victim = rooms.get(0);
         RedisServer dead = owner.get(victim);
         int slot = cluster.slotOf(channel(prefix, victim));
@@ -122,6 +140,12 @@ class RedisClusterFailoverIT {
             chat.awaitAcknowledged(room, promotedAt, 30, Duration.ofSeconds(10));
         }
         long resumed = chat.firstAcknowledgedAfter(victim, killed);
+        readiness.interrupt();
+        try {
+            readiness.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Eventually.until("both nodes ready again", Duration.ofSeconds(10),
                 () -> a.relay.isReady() && b.relay.isReady());
         FailoverChat.Summary summary = chat.stopAndCheck(Duration.ofSeconds(20));
@@ -133,7 +157,9 @@ class RedisClusterFailoverIT {
         }
         FailoverChat.log(String.format("Cluster: primary %d killed; a replica serves slot %d after %d ms; the "
                         + "killed shard's room acknowledged again for posts sent %d ms after the kill; longest pauses: %s%s",
-                dead.port(), slot, (promotedAt - killed) / 1_000_000, (resumed - killed) / 1_000_000, pauses, summary));
+                dead.port(), slot, (promotedAt - killed) / 1_000_000, (resumed - killed) / 1_000_000, pauses, summary)
+                + "; readiness sampled " + samples.get() + " times during the outage, not ready " + unreadySamples.get());
+        assertEquals(0, unreadySamples.get(), "a node stays ready while only one of its shards is down");
         assertTrue(chat.longestPause(victim, started).compareTo(RESUME_WITHIN) <= 0, "the killed shard's room paused "
                 + chat.longestPause(victim, started).toMillis() + " ms");
         for (RoomName room : rooms.subList(1, rooms.size())) {
