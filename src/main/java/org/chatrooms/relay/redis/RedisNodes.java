@@ -2,12 +2,16 @@ package org.chatrooms.relay.redis;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -20,6 +24,8 @@ import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.Pool;
 
@@ -47,6 +53,8 @@ final class RedisNodes implements AutoCloseable {
     private final RedisRelayConfig config;
     private final UnifiedJedis client;
     private final ClusterConnectionProvider cluster;
+    /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
+    private final LazySentinelProvider sentinelProvider;
 
     RedisNodes(RedisRelayConfig config, String clientName, GenericObjectPoolConfig<Connection> pool) {
         this.config = config;
@@ -54,14 +62,19 @@ final class RedisNodes implements AutoCloseable {
         RedisTopology topology = config.topology();
         if (topology instanceof RedisTopology.Sentinel sentinel) {
             this.cluster = null;
+            Set<HostAndPort> sentinels = new LinkedHashSet<>(sentinel.sentinels());
+            this.sentinelProvider = new LazySentinelProvider(() -> new SentineledConnectionProvider(
+                    sentinel.master(), clientConfig, pool, sentinels, sentinelConfig(config)));
             this.client = RedisSentinelClient.builder()
                     .masterName(sentinel.master())
-                    .sentinels(new LinkedHashSet<>(sentinel.sentinels()))
+                    .sentinels(sentinels)
                     .clientConfig(clientConfig)
                     .sentinelClientConfig(sentinelConfig(config))
                     .poolConfig(pool)
+                    .connectionProvider(sentinelProvider)
                     .build();
         } else if (topology instanceof RedisTopology.Cluster seeds) {
+            this.sentinelProvider = null;
             // Own provider, so the relay can ask which primary owns a slot (for the sharded subscriptions).
             // No periodic refresh (its timer thread would be Jedis's, not ours): the relay refreshes the slots
             // when a shard connection fails, a call is MOVED, or Redis takes a sharded subscription away.
@@ -77,6 +90,7 @@ final class RedisNodes implements AutoCloseable {
                     .build();
         } else {
             this.cluster = null;
+            this.sentinelProvider = null;
             this.client = RedisClient.builder()
                     .hostAndPort(config.address())
                     .clientConfig(clientConfig)
@@ -168,8 +182,12 @@ final class RedisNodes implements AutoCloseable {
         try {
             if (client instanceof RedisClient single) {
                 single.getPool().clear();
-            } else if (client instanceof RedisSentinelClient sentinel) {
-                sentinel.getPrimaryNodesConnectionMap().values().forEach(RedisNodes::clear);
+            } else if (sentinelProvider != null) {
+                for (Object pool : sentinelProvider.getPrimaryNodesConnectionMap().values()) {
+                    if (pool instanceof Pool<?> connections) {
+                        connections.clear();
+                    }
+                }
             } else if (cluster != null) {
                 cluster.getNodes().values().forEach(RedisNodes::clear);
             }
@@ -183,8 +201,68 @@ final class RedisNodes implements AutoCloseable {
         client.close();
     }
 
-    private static void clear(Pool<Connection> pool) {
+    private static void clear(Pool<?> pool) {
         pool.clear();
+    }
+
+    /**
+     * Jedis's {@link SentineledConnectionProvider}, made when first needed rather than when the node starts: its
+     * constructor fails when no sentinel answers, and a node must start (pages, probes saying "not ready") and
+     * retry while Redis is away, as in the other modes. Each call while it cannot be made fails like a refused
+     * connection and is tried again on the next call. Thread-safe.
+     */
+    private static final class LazySentinelProvider implements ConnectionProvider {
+        private final Supplier<SentineledConnectionProvider> factory;
+        private SentineledConnectionProvider delegate;
+        private boolean closed;
+
+        LazySentinelProvider(Supplier<SentineledConnectionProvider> factory) {
+            this.factory = factory;
+        }
+
+        private synchronized SentineledConnectionProvider delegate() {
+            if (closed) {
+                throw new JedisException("the relay is closing");
+            }
+            if (delegate == null) {
+                delegate = factory.get();
+            }
+            return delegate;
+        }
+
+        private synchronized SentineledConnectionProvider existing() {
+            return delegate;
+        }
+
+        @Override
+        public Connection getConnection() {
+            return delegate().getConnection();
+        }
+
+        @Override
+        public Connection getConnection(CommandArguments args) {
+            return delegate().getConnection(args);
+        }
+
+        @Override
+        public Map<?, ?> getConnectionMap() {
+            SentineledConnectionProvider made = existing();
+            return made == null ? Map.of() : made.getConnectionMap();
+        }
+
+        @Override
+        public Map<?, ?> getPrimaryNodesConnectionMap() {
+            SentineledConnectionProvider made = existing();
+            return made == null ? Map.of() : made.getPrimaryNodesConnectionMap();
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (delegate != null) {
+                delegate.close();
+            }
+        }
     }
 
     /** Sentinels are asked without a password, with the data nodes' timeouts and TLS setting. */
