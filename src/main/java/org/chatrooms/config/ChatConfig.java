@@ -27,7 +27,7 @@ import org.chatrooms.relay.redis.RedisRelayConfig;
  * @param trustedProxies       proxy addresses whose {@code X-Forwarded-For} names the client
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
- * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
+ * @param redisUrl             {@code CHAT_REDIS_URL} as given ({@link #redis} says which relay the node runs)
  * @param redisPrefix          prefix of every Redis key and channel this deployment uses
  * @param retention            how much of each room's stream is kept ({@code CHAT_HISTORY_SIZE} messages, for
  *                             {@code CHAT_HISTORY_TTL} seconds after the room's last message)
