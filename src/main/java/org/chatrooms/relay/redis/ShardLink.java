@@ -41,7 +41,8 @@ final class ShardLink {
 
     /** What the link tells its owner, from its reader thread; each must return at once. */
     interface Events {
-        void connected(ShardLink link);
+        /** A connection is up; {@code afterFailure} when an earlier one of this link failed. */
+        void connected(ShardLink link, boolean afterFailure);
 
         void lost(ShardLink link);
 
@@ -202,9 +203,10 @@ final class ShardLink {
                 }
                 attempt.live = true;
                 wasLive = true;
+                boolean afterFailure = failed;
                 failed = false;
                 backoff.reset();
-                events.connected(this);
+                events.connected(this, afterFailure);
                 attempt.read();
             } catch (JedisException | IllegalStateException e) {
                 if (isRunning()) {

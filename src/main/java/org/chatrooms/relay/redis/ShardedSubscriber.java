@@ -197,10 +197,13 @@ final class ShardedSubscriber implements RoomSubscriber {
         ShardLink link = new ShardLink(address, nodeId, clientConfig, generations, config.timings(), inbox,
                 new ShardLink.Events() {
                     @Override
-                    public void connected(ShardLink which) {
+                    public void connected(ShardLink which, boolean afterFailure) {
                         onControl(() -> {
                             which.subscribeAll();
-                            onReconnected.run();
+                            if (afterFailure) {
+                                // The shard restarted or failed over: pooled connections to it may be dead.
+                                onReconnected.run();
+                            }
                         });
                     }
 
