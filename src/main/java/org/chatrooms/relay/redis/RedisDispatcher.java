@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +45,8 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     private final RedisKeys keys;
     private final JoinedRooms rooms;
-    private final UnifiedJedis client;
+    /** Asked on each use: in a Cluster the client is made once a seed answers. */
+    private final Supplier<UnifiedJedis> client;
     private final StreamScripts scripts;
     private final StreamRetention retention;
     private final RelayListener listener;
@@ -55,7 +57,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     private final Thread thread;
     private volatile boolean running = true;
 
-    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, UnifiedJedis client, StreamScripts scripts,
+    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, Supplier<UnifiedJedis> client, StreamScripts scripts,
                     StreamRetention retention, RelayListener listener) {
         this.keys = keys;
         this.rooms = rooms;
@@ -172,7 +174,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
                 : HistoryFilter.after(since, retention.historySize());
         History read;
         try {
-            read = scripts.readNow(client, room, filter);
+            read = scripts.readNow(client.get(), room, filter);
         } catch (RuntimeException e) {
             // JedisException mostly: Redis went away again; its sockets are told, the next reconnect retries.
             LOG.log(Level.WARNING, "Could not read the history of room " + room + " to catch up; its sockets "

@@ -51,8 +51,13 @@ final class RedisNodes implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisNodes.class.getName());
 
     private final RedisRelayConfig config;
+    /** One server and Sentinel: the client, made at once (it connects only when used). */
     private final UnifiedJedis client;
-    private final ClusterConnectionProvider cluster;
+    /** Cluster: makes the provider and client, which learn the slots as they are made (and fail without a seed). */
+    private final Supplier<ClusterClients> clusterFactory;
+    // Guarded by this: the Cluster's provider and client once made; whether close() ran.
+    private ClusterClients cluster;
+    private boolean closed;
     /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
     private final LazySentinelProvider sentinelProvider;
 
@@ -61,7 +66,7 @@ final class RedisNodes implements AutoCloseable {
         JedisClientConfig clientConfig = config.clientConfig(clientName);
         RedisTopology topology = config.topology();
         if (topology instanceof RedisTopology.Sentinel sentinel) {
-            this.cluster = null;
+            this.clusterFactory = null;
             Set<HostAndPort> sentinels = new LinkedHashSet<>(sentinel.sentinels());
             this.sentinelProvider = new LazySentinelProvider(() -> new SentineledConnectionProvider(
                     sentinel.master(), clientConfig, pool, sentinels, sentinelConfig(config)));
@@ -75,21 +80,28 @@ final class RedisNodes implements AutoCloseable {
                     .build();
         } else if (topology instanceof RedisTopology.Cluster seeds) {
             this.sentinelProvider = null;
-            // Own provider, so the relay can ask which primary owns a slot (for the sharded subscriptions).
-            // No periodic refresh (its timer thread would be Jedis's, not ours): the relay refreshes the slots
-            // when a shard connection fails, a call is MOVED, or Redis takes a sharded subscription away.
-            this.cluster = new ClusterConnectionProvider(new LinkedHashSet<>(seeds.seeds()), clientConfig, pool);
-            this.client = RedisClusterClient.builder()
-                    .nodes(new LinkedHashSet<>(seeds.seeds()))
-                    .clientConfig(clientConfig)
-                    .connectionProvider(cluster)
-                    // Script calls go through pipelines, which never retry; these bound the few direct calls
-                    // (history reads while catching up), which may follow MOVED once the topology changed.
-                    .maxAttempts(3)
-                    .maxTotalRetriesDuration(config.timings().ioTimeout().multipliedBy(2))
-                    .build();
+            this.client = null;
+            // Made on first use rather than here: Jedis learns the slots in the provider's constructor, which fails
+            // when no seed answers, and a node must start (not ready) and retry while Redis is away.
+            this.clusterFactory = () -> {
+                // Own provider, so the relay can ask which primary owns a slot (for the sharded subscriptions).
+                // No periodic refresh (its timer thread would be Jedis's, not ours): the relay refreshes the
+                // slots when a shard connection fails, a call is MOVED, or Redis takes a subscription away.
+                ClusterConnectionProvider provider = new ClusterConnectionProvider(
+                        new LinkedHashSet<>(seeds.seeds()), clientConfig, pool);
+                RedisClusterClient commands = RedisClusterClient.builder()
+                        .nodes(new LinkedHashSet<>(seeds.seeds()))
+                        .clientConfig(clientConfig)
+                        .connectionProvider(provider)
+                        // Script calls go through pipelines, which never retry; these bound the few direct calls
+                        // (history reads while catching up), which may follow MOVED once the topology changed.
+                        .maxAttempts(3)
+                        .maxTotalRetriesDuration(config.timings().ioTimeout().multipliedBy(2))
+                        .build();
+                return new ClusterClients(provider, commands);
+            };
         } else {
-            this.cluster = null;
+            this.clusterFactory = null;
             this.sentinelProvider = null;
             this.client = RedisClient.builder()
                     .hostAndPort(config.address())
@@ -99,13 +111,31 @@ final class RedisNodes implements AutoCloseable {
         }
     }
 
-    /** The pooled client the scripts run through. */
+    /** The pooled client the scripts run through. Cluster: throws a Jedis exception while no seed answered yet. */
     UnifiedJedis commands() {
-        return client;
+        return clusterFactory == null ? client : cluster().commands();
     }
 
     boolean isCluster() {
-        return cluster != null;
+        return clusterFactory != null;
+    }
+
+    private record ClusterClients(ClusterConnectionProvider provider, RedisClusterClient commands) {
+    }
+
+    /** The Cluster's clients, made now if they were not yet; throws a Jedis exception when that fails. */
+    private synchronized ClusterClients cluster() {
+        if (closed) {
+            throw new JedisException("the relay is closing");
+        }
+        if (cluster == null) {
+            cluster = clusterFactory.get();
+        }
+        return cluster;
+    }
+
+    private synchronized ClusterClients clusterIfMade() {
+        return cluster;
     }
 
     /** Standalone and Sentinel: where the subscribed connection goes now. Throws when no sentinel knows. */
@@ -136,7 +166,7 @@ final class RedisNodes implements AutoCloseable {
 
     /** Cluster: the primary that owns {@code slot}, as this node last learnt the slots. */
     HostAndPort primaryOf(int slot) {
-        return cluster.getNode(slot);
+        return cluster().provider().getNode(slot);
     }
 
     /**
@@ -145,24 +175,24 @@ final class RedisNodes implements AutoCloseable {
      * down and runs each multi-shard sync on a thread pool of its own). Closing it returns the connection.
      */
     AbstractPipeline pipeline(String sampleKey) {
-        if (cluster == null) {
+        if (clusterFactory == null) {
             return client.pipelined();
         }
-        return new Pipeline(cluster.getConnectionFromSlot(slotOf(sampleKey)), true);
+        return new Pipeline(cluster().provider().getConnectionFromSlot(slotOf(sampleKey)), true);
     }
 
     /** Which server a key's commands go to now; one value for all keys unless this is a Cluster. */
     Object shardOf(String sampleKey) {
-        return cluster == null ? "" : cluster.getNode(slotOf(sampleKey));
+        return clusterFactory == null ? "" : cluster().provider().getNode(slotOf(sampleKey));
     }
 
     /** Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). */
     boolean refreshSlots() {
-        if (cluster == null) {
+        if (clusterFactory == null) {
             return true;
         }
         try {
-            cluster.renewSlotCache();
+            cluster().provider().renewSlotCache();
             return true;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not refresh the cluster's slots", e);
@@ -188,8 +218,8 @@ final class RedisNodes implements AutoCloseable {
                         connections.clear();
                     }
                 }
-            } else if (cluster != null) {
-                cluster.getNodes().values().forEach(RedisNodes::clear);
+            } else if (clusterIfMade() != null) {
+                clusterIfMade().provider().getNodes().values().forEach(RedisNodes::clear);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not clear idle Redis connections", e);
@@ -198,7 +228,16 @@ final class RedisNodes implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        ClusterClients made;
+        synchronized (this) {
+            closed = true;
+            made = cluster;
+        }
+        if (made != null) {
+            made.commands().close();
+        } else if (client != null) {
+            client.close();
+        }
     }
 
     private static void clear(Pool<?> pool) {

@@ -89,7 +89,7 @@ public final class RedisRelay implements Relay {
     @Override
     public void start(RelayListener listener) {
         LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
-        dispatcher = new RedisDispatcher(nodeId, keys, rooms, nodes.commands(), scripts, retention,
+        dispatcher = new RedisDispatcher(nodeId, keys, rooms, nodes::commands, scripts, retention,
                 Objects.requireNonNull(listener));
         subscriber = nodes.isCluster()
                 ? new ShardedSubscriber(config, nodes, nodeId, this::joinedChannels, pipeline::discardIdleConnections,

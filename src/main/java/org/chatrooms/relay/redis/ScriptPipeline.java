@@ -24,7 +24,6 @@ import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.room.RoomName;
 
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -53,7 +52,6 @@ final class ScriptPipeline implements AutoCloseable {
     static final int QUEUE_CAPACITY = 10_000;
     private static final int MAX_BATCH = 256;
 
-    private final UnifiedJedis client;
     private final RedisNodes nodes;
     private final StreamScripts scripts;
     private final BooleanSupplier subscribed;
@@ -76,7 +74,6 @@ final class ScriptPipeline implements AutoCloseable {
     ScriptPipeline(String nodeId, RedisNodes nodes, StreamScripts scripts, BooleanSupplier subscribed,
                    Duration probeInterval) {
         this.nodes = nodes;
-        this.client = nodes.commands();
         this.scripts = scripts;
         this.subscribed = subscribed;
         this.probeInterval = probeInterval;
@@ -188,7 +185,7 @@ final class ScriptPipeline implements AutoCloseable {
             try {
                 nodes.refreshSlots();
                 for (RoomName room : unsent.stream().map(Call::room).distinct().toList()) {
-                    scripts.load(client, room);
+                    scripts.load(nodes.commands(), room);
                 }
                 unsent = sendOnce(unsent);
             } catch (JedisException e) {
@@ -248,7 +245,7 @@ final class ScriptPipeline implements AutoCloseable {
         }
         try {
             // A refusing Redis (out of memory, read-only) still answers PING: probe with what posts really need.
-            scripts.probe(client);
+            scripts.probe(nodes.commands());
             works.replaceAll((server, worked) -> true); // each learns its own state from its next call
             lastRefusal = null;
             LOG.info("Redis carries chat messages again");

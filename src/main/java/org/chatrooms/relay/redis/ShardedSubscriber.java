@@ -58,7 +58,7 @@ final class ShardedSubscriber implements RoomSubscriber {
     private final Map<HostAndPort, ShardLink> links = new HashMap<>();
     private volatile boolean running;
     /** With no links, whether the cluster answered the last slot refresh (readiness of an idle node). */
-    private volatile boolean clusterAnswers = true;
+    private volatile boolean clusterAnswers;
 
     ShardedSubscriber(RedisRelayConfig config, RedisNodes nodes, String nodeId,
                       Supplier<Collection<String>> wantedChannels, Runnable onReconnected,
@@ -81,6 +81,9 @@ final class ShardedSubscriber implements RoomSubscriber {
         running = true;
         long ping = config.timings().pingInterval().toMillis();
         control.scheduleWithFixedDelay(this::checkLiveness, ping, ping, TimeUnit.MILLISECONDS);
+        // Learnt here rather than on the control thread, so readiness is right from the first handshake; with no
+        // seed answering this costs at most a connect timeout per seed, and the node starts not ready.
+        clusterAnswers = nodes.refreshSlots();
         onControl(this::rerouteAll);
     }
 

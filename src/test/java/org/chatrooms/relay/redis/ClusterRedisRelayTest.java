@@ -1,8 +1,19 @@
 package org.chatrooms.relay.redis;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.room.RoomName;
+import org.chatrooms.testing.Eventually;
+import org.chatrooms.testing.RecordingListener;
+import org.chatrooms.testing.RedisServer;
+import org.junit.jupiter.api.Test;
 
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.RelayContractTest;
@@ -28,6 +39,22 @@ class ClusterRedisRelayTest extends RelayContractTest {
     @AfterAll
     static void stopCluster() {
         cluster.close();
+    }
+
+    /** As with one server: a node starts while Redis is away (here: no seed answers) and says it is not ready. */
+    @Test
+    void aNodeStartsWhileNoSeedAnswers() {
+        String nowhere = "127.0.0.1:" + RedisServer.freePort() + ",127.0.0.1:" + RedisServer.freePort();
+        Map<String, String> settings = Map.of("CHAT_REDIS_CLUSTER", nowhere);
+        try (RedisRelay alone = new RedisRelay(RedisRelayConfig.fromSettings(
+                name -> Optional.ofNullable(settings.get(name))).orElseThrow(), StreamRetention.DEFAULT)) {
+            alone.start(new RecordingListener());
+            RoomName room = freshRoom();
+            CompletionStage<Void> joined = alone.join(room);
+            assertUnavailable(alone.publish(new ChatPost(room, "ann", "nobody hears this")));
+            Eventually.until("the node says it is not ready", Duration.ofSeconds(5), () -> !alone.isReady());
+            assertFalse(joined.toCompletableFuture().isDone(), "the join waits for Redis");
+        }
     }
 
     @Override
