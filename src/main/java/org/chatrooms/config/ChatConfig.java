@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.chatrooms.relay.StreamRetention;
+import org.chatrooms.relay.redis.RedisRelayConfig;
 
 /**
  * Every tunable of a chat node, read once at start-up and immutable afterwards. The README's configuration
@@ -28,7 +29,7 @@ import org.chatrooms.relay.StreamRetention;
  * @param drainSeconds         on shutdown, the time over which the sockets are closed ({@code CHAT_DRAIN_SECONDS})
  * @param allowedOrigins       host names (or full origins) accepted besides the request's own host
  * @param allowMissingOrigin   whether a handshake without an {@code Origin} header is accepted
- * @param redisUrl             {@code redis://} or {@code rediss://} URL; empty means the in-memory relay
+ * @param redisUrl             {@code CHAT_REDIS_URL} as given ({@link #redis} says which relay the node runs)
  * @param redisPrefix          prefix of every Redis key and channel this deployment uses
  * @param retention            how much of each room's stream is kept ({@code CHAT_HISTORY_SIZE} messages, for
  *                             {@code CHAT_HISTORY_TTL} seconds after the room's last message)
@@ -38,6 +39,8 @@ import org.chatrooms.relay.StreamRetention;
  * @param rateBurst            messages one socket may send at once before the average applies
  * @param presenceHeartbeatSeconds how often a node proves to the others (through Redis) that it lives; its
  *                             users are gone from every list within 4 intervals of its death (docs/presence.md)
+ * @param redis                the Redis relay's settings in whichever mode is configured (one server, Sentinel,
+ *                             Cluster: {@link RedisRelayConfig#fromSettings}); empty means the in-memory relay
  */
 public record ChatConfig(
         int maxMessageChars,
@@ -59,7 +62,8 @@ public record ChatConfig(
         List<String> allowedHosts,
         int rateLimit,
         int rateBurst,
-        int presenceHeartbeatSeconds) {
+        int presenceHeartbeatSeconds,
+        Optional<RedisRelayConfig> redis) {
 
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 4096;
     public static final int DEFAULT_MAX_FRAME_CHARS = 65536;
@@ -134,7 +138,8 @@ public record ChatConfig(
                 listSetting(settings, "CHAT_ALLOWED_HOSTS").orElse(DEFAULT_ALLOWED_HOSTS),
                 intSetting(settings, "CHAT_RATE_LIMIT", DEFAULT_RATE_LIMIT),
                 intSetting(settings, "CHAT_RATE_BURST", DEFAULT_RATE_BURST),
-                intSetting(settings, "CHAT_PRESENCE_HEARTBEAT_SECONDS", DEFAULT_PRESENCE_HEARTBEAT_SECONDS));
+                intSetting(settings, "CHAT_PRESENCE_HEARTBEAT_SECONDS", DEFAULT_PRESENCE_HEARTBEAT_SECONDS),
+                RedisRelayConfig.fromSettings(settings::get));
     }
 
     /** Whether {@link #rateLimit} applies at all. */

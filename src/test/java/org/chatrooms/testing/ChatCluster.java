@@ -11,6 +11,7 @@ import org.chatrooms.dev.ChatServer;
 
 /**
  * Several chat nodes (each a whole embedded Tomcat with the built WAR, on its own free port) sharing one Redis
+ * deployment (one server, Sentinel or Cluster: {@link RedisDeployment})
  * under a key prefix unique to this cluster, so tests never see each other's rooms. Each node reads its Redis
  * settings from context parameters, so nodes of one JVM can even point at different Redis servers. Their senders
  * are test scripts, not people: the per-socket rate limit is off ({@code CHAT_RATE_LIMIT=0}) unless a test sets it.
@@ -18,15 +19,18 @@ import org.chatrooms.dev.ChatServer;
  */
 public final class ChatCluster implements AutoCloseable {
 
-    private final RedisServer redis;
-    private final String redisUrl;
+    private final RedisDeployment redis;
     private final String prefix = "it-" + UUID.randomUUID() + ":";
     private final List<ChatServer> nodes = new ArrayList<>();
 
     /** Nodes that connect with {@code redisUrl}, e.g. one with a password, to {@code redis}. */
     public ChatCluster(RedisServer redis, String redisUrl) {
+        this(RedisDeployment.standalone(redis, redisUrl));
+    }
+
+    /** Nodes in whichever Redis mode {@code redis} is (one server, Sentinel, Cluster); it is not closed here. */
+    public ChatCluster(RedisDeployment redis) {
         this.redis = redis;
-        this.redisUrl = redisUrl;
     }
 
     public ChatCluster(RedisServer redis) {
@@ -47,10 +51,8 @@ public final class ChatCluster implements AutoCloseable {
      * so after {@link ChatClient#join} this returns at once; tests call it to state what they rely on.
      */
     public void awaitSubscribers(String room, int nodes) {
-        try (var admin = redis.admin()) {
-            Eventually.until(nodes + " node(s) subscribed to room " + room, Duration.ofSeconds(10),
-                    () -> admin.pubsubNumSub(channel(room)).get(channel(room)) >= nodes);
-        }
+        Eventually.until(nodes + " node(s) subscribed to room " + room, Duration.ofSeconds(10),
+                () -> redis.subscribers(channel(room)) >= nodes);
     }
 
     public ChatServer startNode() {
@@ -72,7 +74,10 @@ public final class ChatCluster implements AutoCloseable {
 
     /** Environment for a node in another JVM ({@link NodeProcess}) that joins this cluster. */
     public Map<String, String> environment() {
-        return Map.of("CHAT_REDIS_URL", redisUrl, "CHAT_REDIS_PREFIX", prefix, "CHAT_RATE_LIMIT", "0");
+        Map<String, String> environment = new HashMap<>(redis.settings());
+        environment.put("CHAT_REDIS_PREFIX", prefix);
+        environment.put("CHAT_RATE_LIMIT", "0");
+        return Map.copyOf(environment);
     }
 
     public void stop(ChatServer node) throws Exception {

@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,7 +22,7 @@ import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.room.RoomName;
 import org.chatrooms.room.StreamPosition;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Hands room traffic from the subscriber's read loop to the {@link RelayListener}, on one thread of its own,
@@ -49,7 +50,8 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     private final RedisKeys keys;
     private final JoinedRooms rooms;
-    private final RedisClient client;
+    /** Asked on each use: in a Cluster the client is made once a seed answers. */
+    private final Supplier<UnifiedJedis> client;
     private final StreamScripts scripts;
     private final StreamRetention retention;
     private final RelayListener listener;
@@ -64,8 +66,8 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     private final Thread thread;
     private volatile boolean running = true;
 
-    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, RedisClient client, StreamScripts scripts,
-                    StreamRetention retention, RelayListener listener, ChatMetrics metrics) {
+    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, Supplier<UnifiedJedis> client,
+                    StreamScripts scripts, StreamRetention retention, RelayListener listener, ChatMetrics metrics) {
         this.metrics = metrics;
         this.keys = keys;
         this.rooms = rooms;
@@ -193,7 +195,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         }
         History read;
         try {
-            read = scripts.readNow(client, room, filter);
+            read = scripts.readNow(client.get(), room, filter);
             catchUpFailing = false;
         } catch (RuntimeException e) {
             // JedisException mostly: Redis went away again; its sockets are told, the next reconnect retries.

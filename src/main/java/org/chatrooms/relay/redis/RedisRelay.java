@@ -25,7 +25,6 @@ import org.chatrooms.room.RoomName;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The relay for several nodes: every node publishes to Redis and receives, through one subscribed connection, the
@@ -43,6 +42,10 @@ import redis.clients.jedis.RedisClient;
  * {@link #close}: {@code subscriber} (reads Redis), {@code control} (writes subscriptions and pings),
  * {@code publisher} (runs the scripts for posts and history reads), {@code dispatch} (calls the listener). Public
  * methods are thread-safe and never block on the network.
+ *
+ * <p>Modes ({@link RedisTopology}, docs/redis-relay.md): one server or Sentinel use one subscribed connection
+ * ({@link RedisSubscriber}); a Cluster one sharded connection per shard owning a joined room
+ * ({@link ShardedSubscriber}). {@link RedisNodes} holds what differs; everything else is shared.
  *
  * <p>Faults: while the subscribed connection is down, or a room's subscription is not yet confirmed on it,
  * {@link #publish} fails at once with {@link RelayUnavailableException} (the sender would not get the echo); the
@@ -65,9 +68,9 @@ public final class RedisRelay implements Relay {
     private final EpochRotations rotations;
     private final AtomicBoolean everConnected = new AtomicBoolean();
     private final JoinedRooms rooms = new JoinedRooms();
-    private final RedisClient client;
+    private final RedisNodes nodes;
     private final ScriptPipeline pipeline;
-    private volatile RedisSubscriber subscriber;
+    private volatile RoomSubscriber subscriber;
     private volatile RedisDispatcher dispatcher;
     private volatile boolean closed;
 
@@ -82,13 +85,9 @@ public final class RedisRelay implements Relay {
         this.retention = retention;
         this.nodeId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.keys = new RedisKeys(config.prefix());
-        this.scripts = new StreamScripts(keys, retention, rotations);
-        this.client = RedisClient.builder()
-                .hostAndPort(config.address())
-                .clientConfig(config.clientConfig("chat-" + nodeId + "-publisher"))
-                .poolConfig(poolConfig(config))
-                .build();
-        this.pipeline = new ScriptPipeline(nodeId, client, scripts, () -> isSubscribed(),
+        this.nodes = new RedisNodes(config, "chat-" + nodeId + "-publisher", poolConfig(config));
+        this.scripts = new StreamScripts(keys, retention, rotations, nodes.isCluster());
+        this.pipeline = new ScriptPipeline(nodeId, nodes, scripts, () -> isSubscribed(),
                 config.timings().pingInterval().dividedBy(4));
     }
 
@@ -100,10 +99,12 @@ public final class RedisRelay implements Relay {
     @Override
     public void start(RelayListener listener) {
         LOG.info(() -> "Redis relay " + nodeId + " starting with " + config);
-        dispatcher = new RedisDispatcher(nodeId, keys, rooms, client, scripts, retention,
+        dispatcher = new RedisDispatcher(nodeId, keys, rooms, nodes::commands, scripts, retention,
                 Objects.requireNonNull(listener), metrics);
-        subscriber = new RedisSubscriber(config, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
-                this::connected, dispatcher);
+        subscriber = nodes.isCluster()
+                ? new ShardedSubscriber(config, nodes, nodeId, this::joinedChannels, this::connected, dispatcher)
+                : new RedisSubscriber(config, nodes, nodeId, keys.nodeChannel(nodeId), this::joinedChannels,
+                        this::connected, dispatcher);
         dispatcher.start();
         pipeline.start();
         subscriber.start();
@@ -132,7 +133,7 @@ public final class RedisRelay implements Relay {
         if (closed || room == null) {
             return unavailable(closed ? "server is shutting down" : "room is closed");
         }
-        long generation = subscriber.liveGeneration();
+        long generation = subscriber.liveGeneration(keys.roomChannel(post.room()));
         if (generation == 0) {
             return unavailable("chat server is reconnecting to Redis");
         }
@@ -147,7 +148,8 @@ public final class RedisRelay implements Relay {
         if (closed) {
             return unavailable("server is shutting down");
         }
-        if (!isSubscribed()) {
+        // The room's own connection decides (in a Cluster another shard may be down meanwhile).
+        if (subscriber.liveGeneration(keys.roomChannel(room)) == 0 && !isSubscribed()) {
             return unavailable("chat server is reconnecting to Redis");
         }
         return pipeline.history(room, filter);
@@ -170,7 +172,7 @@ public final class RedisRelay implements Relay {
             return;
         }
         closed = true;
-        RedisSubscriber running = subscriber;
+        RoomSubscriber running = subscriber;
         if (running != null) {
             running.close();
         }
@@ -179,7 +181,7 @@ public final class RedisRelay implements Relay {
         if (dispatching != null) {
             dispatching.close();
         }
-        client.close();
+        nodes.close();
         LOG.info(() -> "Redis relay " + nodeId + " stopped");
     }
 
@@ -192,8 +194,8 @@ public final class RedisRelay implements Relay {
     }
 
     private boolean isSubscribed() {
-        RedisSubscriber running = subscriber;
-        return running != null && running.liveGeneration() != 0;
+        RoomSubscriber running = subscriber;
+        return running != null && running.isLive();
     }
 
     private Collection<String> joinedChannels() {

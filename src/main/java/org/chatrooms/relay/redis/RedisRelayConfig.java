@@ -5,8 +5,10 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLParameters;
 
@@ -33,6 +35,8 @@ import redis.clients.jedis.RedisProtocol;
  * @param database   logical database (the URL's path), 0 unless given
  * @param prefix     prefix of every key and channel, so deployments can share one Redis
  * @param timings    how often to ping and how long to wait; {@link Timings#DEFAULT} in production
+ * @param topology   one server (host and port above), Sentinel (host and port: the first sentinel) or Cluster
+ *                   (host and port: the first seed); see {@link #fromSettings}
  */
 public record RedisRelayConfig(
         String host,
@@ -42,7 +46,8 @@ public record RedisRelayConfig(
         Optional<String> password,
         int database,
         String prefix,
-        Timings timings) {
+        Timings timings,
+        RedisTopology topology) {
 
     public static final int DEFAULT_PORT = 6379;
 
@@ -112,11 +117,59 @@ public record RedisRelayConfig(
             password = Optional.of(decode(userInfo.substring(colon + 1))).filter(p -> !p.isEmpty());
         }
         return new RedisRelayConfig(host(hostPort), port(hostPort), scheme.equals("rediss"), user, password,
-                database(uri.getRawPath()), prefix, Timings.DEFAULT);
+                database(uri.getRawPath()), prefix, Timings.DEFAULT, new RedisTopology.Standalone());
+    }
+
+    /**
+     * The one place that decides the relay's mode from the settings ({@code setting} looks a name up), or empty for
+     * the in-memory relay. Exactly one of {@code CHAT_REDIS_URL}, {@code CHAT_REDIS_SENTINELS} (with
+     * {@code CHAT_REDIS_MASTER}) and {@code CHAT_REDIS_CLUSTER} may be set. Sentinel and Cluster take their
+     * credentials from {@code CHAT_REDIS_USER} and {@code CHAT_REDIS_PASSWORD} (a URL there would name a host that
+     * the topology decides), and TLS from {@code CHAT_REDIS_TLS=true}; Sentinel itself is asked without a password.
+     */
+    public static Optional<RedisRelayConfig> fromSettings(Function<String, Optional<String>> setting) {
+        Optional<String> url = setting.apply("CHAT_REDIS_URL");
+        Optional<String> sentinels = setting.apply("CHAT_REDIS_SENTINELS");
+        Optional<String> master = setting.apply("CHAT_REDIS_MASTER");
+        Optional<String> cluster = setting.apply("CHAT_REDIS_CLUSTER");
+        String prefix = setting.apply("CHAT_REDIS_PREFIX").orElse("chat:");
+        int modes = (url.isPresent() ? 1 : 0) + (sentinels.isPresent() ? 1 : 0) + (cluster.isPresent() ? 1 : 0);
+        if (modes > 1) {
+            throw new IllegalArgumentException("Set only one of CHAT_REDIS_URL, CHAT_REDIS_SENTINELS and "
+                    + "CHAT_REDIS_CLUSTER");
+        }
+        if (master.isPresent() != sentinels.isPresent()) {
+            throw new IllegalArgumentException("CHAT_REDIS_SENTINELS and CHAT_REDIS_MASTER go together");
+        }
+        if (url.isPresent()) {
+            for (String name : List.of("CHAT_REDIS_USER", "CHAT_REDIS_PASSWORD", "CHAT_REDIS_TLS")) {
+                if (setting.apply(name).isPresent()) {
+                    throw new IllegalArgumentException(name + " is for Sentinel and Cluster; with CHAT_REDIS_URL "
+                            + "write user, password and rediss:// in the URL");
+                }
+            }
+            return Optional.of(parse(url.get(), prefix));
+        }
+        if (modes == 0) {
+            return Optional.empty();
+        }
+        RedisTopology topology = sentinels.isPresent()
+                ? new RedisTopology.Sentinel(master.get(), RedisTopology.addresses("CHAT_REDIS_SENTINELS", sentinels.get()))
+                : new RedisTopology.Cluster(RedisTopology.addresses("CHAT_REDIS_CLUSTER", cluster.get()));
+        HostAndPort first = topology instanceof RedisTopology.Sentinel s ? s.sentinels().get(0)
+                : ((RedisTopology.Cluster) topology).seeds().get(0);
+        boolean tls = setting.apply("CHAT_REDIS_TLS").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException("CHAT_REDIS_TLS: expected true or false, not '" + v + "'");
+        }).orElse(false);
+        return Optional.of(new RedisRelayConfig(first.getHost(), first.getPort(), tls,
+                setting.apply("CHAT_REDIS_USER"), setting.apply("CHAT_REDIS_PASSWORD"), 0, prefix, Timings.DEFAULT,
+                topology));
     }
 
     public RedisRelayConfig withTimings(Timings other) {
-        return new RedisRelayConfig(host, port, tls, user, password, database, prefix, other);
+        return new RedisRelayConfig(host, port, tls, user, password, database, prefix, other, topology);
     }
 
     public HostAndPort address() {
@@ -148,10 +201,17 @@ public record RedisRelayConfig(
         return builder.build();
     }
 
-    /** The URL with the password masked, for logs. */
+    /** The URL with the password masked, for logs; for Sentinel and Cluster the nodes the relay starts from. */
     public String redactedUrl() {
         String credentials = password.isPresent() || user.isPresent()
                 ? user.orElse("") + ":" + (password.isPresent() ? "***" : "") + "@" : "";
+        if (topology instanceof RedisTopology.Sentinel sentinel) {
+            return "sentinel " + credentials + RedisTopology.describe(sentinel.sentinels()) + " master " + sentinel.master()
+                    + (tls ? " (TLS)" : "");
+        }
+        if (topology instanceof RedisTopology.Cluster cluster) {
+            return "cluster " + credentials + RedisTopology.describe(cluster.seeds()) + (tls ? " (TLS)" : "");
+        }
         String hostPart = host.contains(":") ? "[" + host + "]" : host;
         return (tls ? "rediss://" : "redis://") + credentials + hostPart + ":" + port + "/" + database;
     }

@@ -15,7 +15,10 @@ import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.relay.redis.RedisRelayConfig.Timings;
 
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.util.SafeEncoder;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -35,13 +38,14 @@ import redis.clients.jedis.exceptions.JedisException;
  * </ul>
  * Other methods are thread-safe and never block on the network.
  */
-final class RedisSubscriber implements AutoCloseable {
+final class RedisSubscriber implements RoomSubscriber {
 
     private static final Logger LOG = Logger.getLogger(RedisSubscriber.class.getName());
     /** A problem that keeps recurring is logged again after this long, so it stays visible without flooding. */
     private static final long REPEAT_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final RedisRelayConfig config;
+    private final RedisNodes nodes;
     private final JedisClientConfig clientConfig;
     private final String nodeChannel;
     private final Supplier<Collection<String>> wantedChannels;
@@ -64,9 +68,10 @@ final class RedisSubscriber implements AutoCloseable {
      *                    re-subscribed); must return at once
      * @param inbox       receives confirmations and messages straight from the read loop
      */
-    RedisSubscriber(RedisRelayConfig config, String nodeId, String nodeChannel,
+    RedisSubscriber(RedisRelayConfig config, RedisNodes nodes, String nodeId, String nodeChannel,
                     Supplier<Collection<String>> wantedChannels, Runnable onConnected, SubscriberConnection.Inbox inbox) {
         this.config = config;
+        this.nodes = nodes;
         this.clientConfig = config.clientConfig("chat-" + nodeId + "-subscriber");
         this.nodeChannel = nodeChannel;
         this.wantedChannels = wantedChannels;
@@ -79,7 +84,8 @@ final class RedisSubscriber implements AutoCloseable {
         this.control = executor;
     }
 
-    void start() {
+    @Override
+    public void start() {
         synchronized (lifecycle) {
             running = true;
         }
@@ -89,12 +95,25 @@ final class RedisSubscriber implements AutoCloseable {
     }
 
     /** Asks Redis for a room's channel on the live connection; a later connection subscribes it anyway. */
-    void subscribe(String channel) {
+    @Override
+    public void subscribe(String channel) {
         onLiveConnection(connection -> connection.request(List.of(channel)));
     }
 
-    void unsubscribe(String channel) {
+    @Override
+    public void unsubscribe(String channel) {
         onLiveConnection(connection -> connection.drop(channel));
+    }
+
+    /** One connection carries every room: its generation. */
+    @Override
+    public long liveGeneration(String channel) {
+        return liveGeneration();
+    }
+
+    @Override
+    public boolean isLive() {
+        return liveGeneration() != 0;
     }
 
     /** Generation of the live connection, one that answered within the silence limit; 0 when there is none. */
@@ -155,9 +174,27 @@ final class RedisSubscriber implements AutoCloseable {
         }
     }
 
-    /** Connects and authenticates; throws on failure. Closed again at once if the node stopped meanwhile. */
+    /**
+     * Connects to the primary (with Sentinel: the one the sentinels name now) and authenticates; throws on
+     * failure. Closed again at once if the node stopped meanwhile.
+     */
     private Connection connect() {
-        Connection connection = new Connection(config.address(), clientConfig);
+        HostAndPort address = nodes.primary();
+        Connection connection = new Connection(address, clientConfig);
+        try {
+            if (nodes.subscribersCheckRole()) {
+                // A sentinel may still name a primary that was demoted: subscribing there would hear nothing,
+                // as posts go to the new primary and publish.lua counts only its subscribers.
+                Object role = connection.executeCommand(Protocol.Command.ROLE);
+                if (!(role instanceof List<?> reply) || reply.isEmpty()
+                        || !"master".equals(SafeEncoder.encode((byte[]) reply.get(0)))) {
+                    throw new JedisException(address + " is not a primary (yet); the sentinels' answer is stale");
+                }
+            }
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
         if (!isRunning()) {
             connection.close();
             throw new IllegalStateException("closed while connecting");

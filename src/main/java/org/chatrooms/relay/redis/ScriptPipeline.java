@@ -2,7 +2,10 @@ package org.chatrooms.relay.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -20,16 +23,16 @@ import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.room.RoomName;
 
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Runs the stream scripts for container threads: posts ({@code publish.lua}) and history reads for joining sockets
- * ({@code history.lua}), through the pooled {@link RedisClient}.
+ * ({@code history.lua}), through the pooled client of {@link RedisNodes}.
  *
  * <p>Threads: {@link #publish} and {@link #history} run on container threads and only queue. One thread,
  * {@code chat-redis-publisher-<node>}, takes whatever has queued up and sends it as one pipeline, so a busy node
@@ -49,28 +52,34 @@ final class ScriptPipeline implements AutoCloseable {
     static final int QUEUE_CAPACITY = 10_000;
     private static final int MAX_BATCH = 256;
 
-    private final RedisClient client;
+    private final RedisNodes nodes;
     private final StreamScripts scripts;
     private final BooleanSupplier subscribed;
     private final Duration probeInterval;
     private final BlockingQueue<Call<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
-    /** Whether the last command reached Redis and was carried out; the subscriber's liveness covers start-up. */
-    private volatile boolean works = true;
+    /**
+     * Whether the last command to each server reached Redis and was carried out (empty: nothing sent yet; the
+     * subscriber's liveness covers start-up). One entry unless this is a Cluster, where it is one per primary: a
+     * shard that is down refuses its own rooms' posts, but the node works while any primary does.
+     */
+    private final Map<Object, Boolean> works = new ConcurrentHashMap<>();
+    // Publisher thread only: the server (Cluster: the primary) the calls being sent go to.
+    private Object target = "";
     /**
      * Redis may have restarted with an empty script cache: load the scripts before the next batch, so that no batch
      * half-fails with NOSCRIPT (resending its failed calls after others of the batch ran would reorder a user's
-     * messages).
+     * messages). A NOSCRIPT later still resends what did not run.
      */
     private volatile boolean reloadScripts = true;
     // Publisher thread only: the refusal last logged, and how many followed it unlogged.
     private String lastRefusal;
     private long refusalsSinceLogged;
 
-    ScriptPipeline(String nodeId, RedisClient client, StreamScripts scripts, BooleanSupplier subscribed,
+    ScriptPipeline(String nodeId, RedisNodes nodes, StreamScripts scripts, BooleanSupplier subscribed,
                    Duration probeInterval) {
-        this.client = client;
+        this.nodes = nodes;
         this.scripts = scripts;
         this.subscribed = subscribed;
         this.probeInterval = probeInterval;
@@ -105,7 +114,7 @@ final class ScriptPipeline implements AutoCloseable {
 
     /** Whether commands reach Redis and are carried out, as of the last one sent. */
     boolean works() {
-        return works;
+        return works.isEmpty() || works.containsValue(true);
     }
 
     /**
@@ -114,11 +123,7 @@ final class ScriptPipeline implements AutoCloseable {
      */
     void discardIdleConnections() {
         reloadScripts = true;
-        try {
-            client.getPool().clear();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Could not clear idle Redis connections", e);
-        }
+        nodes.discardIdleConnections();
     }
 
     @Override
@@ -156,20 +161,49 @@ final class ScriptPipeline implements AutoCloseable {
         failAll(left, "server is shutting down");
     }
 
+    /** One pipeline per server: in a Cluster, a shard that is down fails only its own rooms' calls. */
     private void send(List<Call<?>> batch) {
+        if (!nodes.isCluster()) {
+            target = "";
+            sendToOne(batch);
+            return;
+        }
+        Map<Object, List<Call<?>>> byShard = new LinkedHashMap<>();
+        for (Call<?> call : batch) {
+            Object shard;
+            try {
+                shard = nodes.shardOf(scripts.sampleKey(call.room()));
+            } catch (RuntimeException e) {
+                shard = "";
+            }
+            byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(call);
+        }
+        byShard.forEach((shard, calls) -> {
+            target = shard;
+            sendToOne(calls);
+        });
+    }
+
+    private void sendToOne(List<Call<?>> batch) {
         if (reloadScripts) {
             try {
-                StreamScripts.load(client);
-                reloadScripts = false;
+                for (RoomName room : batch.stream().map(Call::room).distinct().toList()) {
+                    scripts.load(nodes.commands(), room);
+                }
+                reloadScripts = nodes.isCluster(); // a Cluster's other shards may still lack them
             } catch (JedisException e) {
                 LOG.log(Level.FINE, "Could not load the chat scripts ahead of a batch", e);
             }
         }
         List<Call<?>> unsent = sendOnce(batch);
         if (!unsent.isEmpty()) {
-            // NOSCRIPT: Redis restarted and forgot the scripts. Those calls did not run, so sending them again is safe.
+            // NOSCRIPT: Redis restarted or failed over and lacks the scripts; MOVED: a Cluster slot has another
+            // owner now. Either way those calls did not run, so sending them again is safe.
             try {
-                StreamScripts.load(client);
+                nodes.refreshSlots();
+                for (RoomName room : unsent.stream().map(Call::room).distinct().toList()) {
+                    scripts.load(nodes.commands(), room);
+                }
                 unsent = sendOnce(unsent);
             } catch (JedisException e) {
                 connectionFailed(e);
@@ -181,15 +215,17 @@ final class ScriptPipeline implements AutoCloseable {
     /** Sends one pipeline; completes the calls it can and returns those Redis refused for lack of the script. */
     private List<Call<?>> sendOnce(List<Call<?>> batch) {
         List<Response<Object>> replies = new ArrayList<>(batch.size());
-        try (Pipeline pipeline = client.pipelined()) {
+        try (AbstractPipeline pipeline = nodes.pipeline(scripts.sampleKey(batch.get(0).room()))) {
             for (Call<?> call : batch) {
                 replies.add(call.append(pipeline));
             }
             pipeline.sync();
         } catch (JedisException e) {
             // The connection failed mid-way: some posts may have run. Their senders are told "not delivered",
-            // though a message that did run still shows up; a false alarm beats a silent loss.
+            // though a message that did run still shows up; a false alarm beats a silent loss. In a Cluster the
+            // shard may have failed over: learn the slots again for the next batch.
             connectionFailed(e);
+            nodes.refreshSlots();
             failAll(batch, "chat server cannot reach Redis");
             return List.of();
         }
@@ -199,7 +235,9 @@ final class ScriptPipeline implements AutoCloseable {
             Call<?> call = batch.get(i);
             try {
                 call.answer(replies.get(i).get());
-            } catch (JedisNoScriptException e) {
+            } catch (JedisNoScriptException | JedisRedirectionException e) {
+                // ASK (a slot being migrated) is not followed in a pipeline: the resend after refreshing the
+                // slots reaches the new owner once the migration ended, else the sender is told.
                 noScript.add(call);
             } catch (JedisDataException e) {
                 refused = true;
@@ -219,37 +257,42 @@ final class ScriptPipeline implements AutoCloseable {
     }
 
     private void probeIfFailing() {
-        if (works || !subscribed.getAsBoolean()) {
+        if (works() || !subscribed.getAsBoolean()) {
             return;
         }
         try {
             // A refusing Redis (out of memory, read-only) still answers PING: probe with what posts really need.
-            scripts.probe(client);
-            worksAgain();
+            scripts.probe(nodes.commands());
+            works.replaceAll((server, worked) -> true); // each learns its own state from its next call
+            lastRefusal = null;
+            LOG.info("Redis carries chat messages again");
         } catch (JedisException e) {
             LOG.log(Level.FINE, "Redis still failing", e);
         }
     }
 
     private void worksAgain() {
-        if (!works) {
-            works = true;
+        if (Boolean.FALSE.equals(works.put(target, true))) {
             lastRefusal = null;
-            LOG.info("Redis carries chat messages again");
+            LOG.info("Redis" + where() + " carries chat messages again");
         }
     }
 
     private void connectionFailed(JedisException e) {
-        if (works) {
-            LOG.log(Level.WARNING, "Calling Redis failed (" + e.getMessage()
+        if (!Boolean.FALSE.equals(works.put(target, false))) {
+            LOG.log(Level.WARNING, "Calling Redis" + where() + " failed (" + e.getMessage()
                     + "); posts are refused until it works again", e);
         }
-        works = false;
+    }
+
+    /** In a Cluster, which primary a log line is about. */
+    private String where() {
+        return nodes.isCluster() ? " at " + target : "";
     }
 
     /** Redis answered, but would not do it: the node is not ready until a call works again. */
     private void refusal(JedisDataException e) {
-        works = false;
+        works.put(target, false);
         String kind = firstWord(e.getMessage());
         if (kind.equals(lastRefusal)) {
             refusalsSinceLogged++;
@@ -277,7 +320,10 @@ final class ScriptPipeline implements AutoCloseable {
     private abstract static class Call<T> {
         final CompletableFuture<T> result = new CompletableFuture<>();
 
-        abstract Response<Object> append(Pipeline pipeline);
+        abstract Response<Object> append(AbstractPipeline pipeline);
+
+        /** The room the call is about, whose shard it goes to. */
+        abstract RoomName room();
 
         /** Completes the stage from the script's reply; throws what the reply says went wrong. */
         abstract void answer(Object reply);
@@ -295,8 +341,13 @@ final class ScriptPipeline implements AutoCloseable {
         }
 
         @Override
-        Response<Object> append(Pipeline pipeline) {
+        Response<Object> append(AbstractPipeline pipeline) {
             return scripts.publish(pipeline, post);
+        }
+
+        @Override
+        RoomName room() {
+            return post.room();
         }
 
         @Override
@@ -315,8 +366,13 @@ final class ScriptPipeline implements AutoCloseable {
         }
 
         @Override
-        Response<Object> append(Pipeline pipeline) {
+        Response<Object> append(AbstractPipeline pipeline) {
             return scripts.history(pipeline, room, filter);
+        }
+
+        @Override
+        RoomName room() {
+            return room;
         }
 
         @Override

@@ -20,8 +20,8 @@ import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.room.RoomName;
 import org.chatrooms.room.StreamPosition;
 
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -39,11 +39,14 @@ final class StreamScripts {
     private final RedisKeys keys;
     private final StreamRetention retention;
     private final EpochRotations rotations;
+    /** Cluster: rooms' channels are sharded (SPUBLISH, PUBSUB SHARDNUMSUB); else classic (PUBLISH, NUMSUB). */
+    private final boolean sharded;
 
-    StreamScripts(RedisKeys keys, StreamRetention retention, EpochRotations rotations) {
+    StreamScripts(RedisKeys keys, StreamRetention retention, EpochRotations rotations, boolean sharded) {
         this.keys = keys;
         this.retention = retention;
         this.rotations = rotations;
+        this.sharded = sharded;
     }
 
     /** One script: its text and the SHA-1 Redis knows it by (computed here, so no Redis is needed to start). */
@@ -53,20 +56,24 @@ final class StreamScripts {
         }
     }
 
-    /** Loads both scripts into Redis's script cache, which starts empty after every Redis restart. */
-    static void load(RedisClient client) {
-        client.scriptLoad(PUBLISH.text());
-        client.scriptLoad(HISTORY.text());
+    /**
+     * Loads both scripts into the script cache of the Redis that holds {@code room} (in a Cluster, its shard),
+     * which starts empty after every Redis restart or failover.
+     */
+    void load(UnifiedJedis client, RoomName room) {
+        String sampleKey = keys.roomStream(room);
+        client.scriptLoad(PUBLISH.text(), sampleKey);
+        client.scriptLoad(HISTORY.text(), sampleKey);
     }
 
-    Response<Object> publish(Pipeline pipeline, ChatPost post) {
+    Response<Object> publish(AbstractPipeline pipeline, ChatPost post) {
         RoomName room = post.room();
         return pipeline.evalsha(PUBLISH.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)),
                 List.of(keys.roomChannel(room), RedisPayload.unnumbered(post),
-                        Integer.toString(retention.historySize()), ttlMillis()));
+                        Integer.toString(retention.historySize()), ttlMillis(), sharded ? "1" : "0"));
     }
 
-    Response<Object> history(Pipeline pipeline, RoomName room, HistoryFilter filter) {
+    Response<Object> history(AbstractPipeline pipeline, RoomName room, HistoryFilter filter) {
         return pipeline.evalsha(HISTORY.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)),
                 historyArgs(filter));
     }
@@ -75,7 +82,7 @@ final class StreamScripts {
      * Reads a room's history at once, on the calling thread (the dispatch thread catching up); loads the script
      * when Redis lacks it. Throws a Jedis exception when Redis cannot be reached.
      */
-    History readNow(RedisClient client, RoomName room, HistoryFilter filter) {
+    History readNow(UnifiedJedis client, RoomName room, HistoryFilter filter) {
         List<String> keyNames = List.of(keys.roomStream(room), keys.roomHistory(room));
         List<String> args = historyArgs(filter);
         Object reply;
@@ -91,8 +98,13 @@ final class StreamScripts {
      * A write as small as a post's, to learn whether Redis carries posts again: a refusing Redis (out of memory,
      * a read-only replica) still answers {@code PING}. Throws a Jedis exception while it fails.
      */
-    void probe(RedisClient client) {
+    void probe(UnifiedJedis client) {
         client.psetex(keys.probe(), 10_000, "1");
+    }
+
+    /** A key of the room, to route its calls by (in a Cluster, the room's slot). */
+    String sampleKey(RoomName room) {
+        return keys.roomStream(room);
     }
 
     /** The message as the publish script numbered it. */

@@ -2,10 +2,19 @@
 -- delivers in publish order), so every chat server sees a room's messages in id order; appends it to the room's
 -- history in the same step, so a message any server delivered is already in the history.
 -- KEYS[1] the room's stream hash, KEYS[2] its history list
--- ARGV[1] the room's channel, ARGV[2] the message payload, ARGV[3] history size, ARGV[4] idle time to live (ms)
+-- ARGV[1] the room's channel, ARGV[2] the message payload, ARGV[3] history size, ARGV[4] idle time to live (ms),
+-- ARGV[5] '1' when the channel is a sharded one (Redis Cluster: SPUBLISH, counted by SHARDNUMSUB on this shard),
+-- else '0' (classic PUBLISH and NUMSUB)
 -- Returns 0 (no id used) when no server subscribes to the room: the message would reach nobody, not even its
 -- sender's echo. Otherwise {id, millis, epoch, rotated}.
-if redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2] == 0 then
+local sharded = ARGV[5] == '1'
+local listeners
+if sharded then
+  listeners = redis.call('PUBSUB', 'SHARDNUMSUB', ARGV[1])[2]
+else
+  listeners = redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2]
+end
+if listeners == 0 then
   return 0
 end
 local epoch, rotated = current_epoch(KEYS[1], KEYS[2], ARGV[4])
@@ -13,7 +22,11 @@ local id = redis.call('HINCRBY', KEYS[1], 'top', 1)
 local now = redis.call('TIME')
 local millis = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local entry = epoch .. string.format(' %d %d ', id, millis) .. ARGV[2]
-redis.call('PUBLISH', ARGV[1], entry)
+if sharded then
+  redis.call('SPUBLISH', ARGV[1], entry)
+else
+  redis.call('PUBLISH', ARGV[1], entry)
+end
 local size = tonumber(ARGV[3])
 if size > 0 then
   redis.call('RPUSH', KEYS[2], entry)

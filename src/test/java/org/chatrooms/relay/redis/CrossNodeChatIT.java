@@ -15,27 +15,35 @@ import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.ChatCluster;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.NodeProcess;
+import org.chatrooms.testing.RedisDeployment;
 import org.chatrooms.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import redis.clients.jedis.Jedis;
 
 /**
  * Several nodes of the built WAR (embedded Tomcats) sharing one real Redis: one conversation across nodes, in one
- * order, each message once, rooms apart, and a node only hearing the rooms it hosts.
+ * order, each message once, rooms apart, and a node only hearing the rooms it hosts. Runs against one
+ * redis-server; {@link SentinelCrossNodeChatHA} and {@link ClusterCrossNodeChatHA} run the same tests in the
+ * other two modes.
  */
 @Timeout(120)
 class CrossNodeChatIT {
 
-    private RedisServer redis;
+    private RedisDeployment redis;
     private ChatCluster cluster;
+
+    /** The Redis the nodes share; each test gets a fresh one. */
+    protected RedisDeployment startRedis() {
+        RedisServer server = RedisServer.start();
+        return RedisDeployment.standalone(server, server.url());
+    }
 
     @BeforeEach
     void start() {
-        redis = RedisServer.start();
+        redis = startRedis();
         cluster = new ChatCluster(redis);
     }
 
@@ -77,17 +85,15 @@ class CrossNodeChatIT {
     void aNodeIsSubscribedToTheRoomWhenTheHandshakeCompletes() throws Exception {
         ChatServer one = cluster.startNode();
         ChatServer two = cluster.startNode();
-        try (var admin = redis.admin()) {
-            for (int i = 0; i < 20; i++) {
-                String room = "fresh_" + i;
-                String channel = cluster.channel(room);
-                try (ChatClient sender = ChatClient.join(one.wsBase(), room);
-                     ChatClient newcomer = ChatClient.connectAsync(two.wsBase().resolve("ws/chat/" + room + "/"),
-                             "http://127.0.0.1").get(10, TimeUnit.SECONDS)) {
-                    assertEquals(2L, admin.pubsubNumSub(channel).get(channel), "subscribers of " + room);
-                    sender.say("right after your handshake " + i);
-                    assertEquals("right after your handshake " + i, newcomer.nextChat().getString("message"));
-                }
+        for (int i = 0; i < 20; i++) {
+            String room = "fresh_" + i;
+            String channel = cluster.channel(room);
+            try (ChatClient sender = ChatClient.join(one.wsBase(), room);
+                 ChatClient newcomer = ChatClient.connectAsync(two.wsBase().resolve("ws/chat/" + room + "/"),
+                         "http://127.0.0.1").get(10, TimeUnit.SECONDS)) {
+                assertEquals(2L, redis.subscribers(channel), "subscribers of " + room);
+                sender.say("right after your handshake " + i);
+                assertEquals("right after your handshake " + i, newcomer.nextChat().getString("message"));
             }
         }
     }
@@ -152,20 +158,18 @@ class CrossNodeChatIT {
     void aNodeHearsOnlyTheRoomsItHosts() {
         ChatServer one = cluster.startNode();
         ChatServer two = cluster.startNode();
-        try (Jedis admin = redis.admin();
-             ChatClient onOne = ChatClient.join(one.wsBase(), "here");
+        try (ChatClient onOne = ChatClient.join(one.wsBase(), "here");
              ChatClient onTwo = ChatClient.join(two.wsBase(), "there")) {
             // The handshake completes before the endpoint's onOpen has subscribed; messages wait for onOpen.
             Eventually.value("both rooms subscribed", Duration.ofSeconds(10),
-                    () -> Set.copyOf(admin.pubsubChannels(cluster.prefix() + "room:*")),
+                    () -> redis.channels(cluster.prefix() + "room:*"),
                     Set.of(cluster.channel("here"), cluster.channel("there"))::equals);
-            assertEquals(1L, admin.pubsubNumSub(cluster.channel("here")).get(cluster.channel("here")),
-                    "only node one subscribes to its room");
-            assertEquals(1L, admin.pubsubNumSub(cluster.channel("there")).get(cluster.channel("there")));
+            assertEquals(1L, redis.subscribers(cluster.channel("here")), "only node one subscribes to its room");
+            assertEquals(1L, redis.subscribers(cluster.channel("there")));
 
             onTwo.close();
             Eventually.until("node two unsubscribed the room it no longer hosts", Duration.ofSeconds(10),
-                    () -> admin.pubsubNumSub(cluster.channel("there")).get(cluster.channel("there")) == 0L);
+                    () -> redis.subscribers(cluster.channel("there")) == 0L);
             onOne.say("still here");
             assertEquals("still here", onOne.nextChat().getString("message"));
         }

@@ -1,0 +1,318 @@
+package org.chatrooms.relay.redis;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.Pool;
+
+/**
+ * Where each command and subscription goes, for the three {@link RedisTopology topologies}: the pooled client for
+ * scripts (Jedis's own {@link RedisClient}, {@link RedisSentinelClient} or {@link RedisClusterClient}) and the
+ * address a subscribed connection must be opened to. Everything topology-specific of the relay is here, so the
+ * scripts, the publisher and the dispatcher are the same in every mode.
+ *
+ * <ul>
+ *   <li>Standalone: the configured host and port.</li>
+ *   <li>Sentinel: {@link RedisSentinelClient} follows {@code +switch-master} for the pool; the subscriber asks the
+ *       sentinels for the current primary on every (re)connect ({@link #primary()}), and checks its {@code ROLE},
+ *       so it never settles on a demoted primary.</li>
+ *   <li>Cluster: {@link RedisClusterClient} routes each script call by the slot of its keys (the room's hash tag);
+ *       {@link #primaryOf(int)} names the shard that owns a room's slot, where its sharded subscription goes.</li>
+ * </ul>
+ * Thread-safe. The Jedis clients' own helper threads (Sentinel's {@code +switch-master} listeners) are stopped by
+ * {@link #close}.
+ */
+final class RedisNodes implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisNodes.class.getName());
+
+    private final RedisRelayConfig config;
+    /** One server and Sentinel: the client, made at once (it connects only when used). */
+    private final UnifiedJedis client;
+    /** Cluster: makes the provider and client, which learn the slots as they are made (and fail without a seed). */
+    private final Supplier<ClusterClients> clusterFactory;
+    // Guarded by this: the Cluster's provider and client once made; whether close() ran.
+    private ClusterClients cluster;
+    private boolean closed;
+    /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
+    private final LazySentinelProvider sentinelProvider;
+
+    RedisNodes(RedisRelayConfig config, String clientName, GenericObjectPoolConfig<Connection> pool) {
+        this.config = config;
+        JedisClientConfig clientConfig = config.clientConfig(clientName);
+        RedisTopology topology = config.topology();
+        if (topology instanceof RedisTopology.Sentinel sentinel) {
+            this.clusterFactory = null;
+            Set<HostAndPort> sentinels = new LinkedHashSet<>(sentinel.sentinels());
+            this.sentinelProvider = new LazySentinelProvider(() -> new SentineledConnectionProvider(
+                    sentinel.master(), clientConfig, pool, sentinels, sentinelConfig(config)));
+            this.client = RedisSentinelClient.builder()
+                    .masterName(sentinel.master())
+                    .sentinels(sentinels)
+                    .clientConfig(clientConfig)
+                    .sentinelClientConfig(sentinelConfig(config))
+                    .poolConfig(pool)
+                    .connectionProvider(sentinelProvider)
+                    .build();
+        } else if (topology instanceof RedisTopology.Cluster seeds) {
+            this.sentinelProvider = null;
+            this.client = null;
+            // Made on first use rather than here: Jedis learns the slots in the provider's constructor, which fails
+            // when no seed answers, and a node must start (not ready) and retry while Redis is away.
+            this.clusterFactory = () -> {
+                // Own provider, so the relay can ask which primary owns a slot (for the sharded subscriptions).
+                // No periodic refresh (its timer thread would be Jedis's, not ours): the relay refreshes the
+                // slots when a shard connection fails, a call is MOVED, or Redis takes a subscription away.
+                ClusterConnectionProvider provider = new ClusterConnectionProvider(
+                        new LinkedHashSet<>(seeds.seeds()), clientConfig, pool);
+                RedisClusterClient commands = RedisClusterClient.builder()
+                        .nodes(new LinkedHashSet<>(seeds.seeds()))
+                        .clientConfig(clientConfig)
+                        .connectionProvider(provider)
+                        // Script calls go through pipelines, which never retry; these bound the few direct calls
+                        // (history reads while catching up), which may follow MOVED once the topology changed.
+                        .maxAttempts(3)
+                        .maxTotalRetriesDuration(config.timings().ioTimeout().multipliedBy(2))
+                        .build();
+                return new ClusterClients(provider, commands);
+            };
+        } else {
+            this.clusterFactory = null;
+            this.sentinelProvider = null;
+            this.client = RedisClient.builder()
+                    .hostAndPort(config.address())
+                    .clientConfig(clientConfig)
+                    .poolConfig(pool)
+                    .build();
+        }
+    }
+
+    /** The pooled client the scripts run through. Cluster: throws a Jedis exception while no seed answered yet. */
+    UnifiedJedis commands() {
+        return clusterFactory == null ? client : cluster().commands();
+    }
+
+    boolean isCluster() {
+        return clusterFactory != null;
+    }
+
+    private record ClusterClients(ClusterConnectionProvider provider, RedisClusterClient commands) {
+    }
+
+    /** The Cluster's clients, made now if they were not yet; throws a Jedis exception when that fails. */
+    private synchronized ClusterClients cluster() {
+        if (closed) {
+            throw new JedisException("the relay is closing");
+        }
+        if (cluster == null) {
+            cluster = clusterFactory.get();
+        }
+        return cluster;
+    }
+
+    private synchronized ClusterClients clusterIfMade() {
+        return cluster;
+    }
+
+    /** Standalone and Sentinel: where the subscribed connection goes now. Throws when no sentinel knows. */
+    HostAndPort primary() {
+        if (!(config.topology() instanceof RedisTopology.Sentinel sentinel)) {
+            return config.address();
+        }
+        JedisException last = null;
+        JedisClientConfig asked = sentinelConfig(config);
+        for (HostAndPort address : sentinel.sentinels()) {
+            try (Jedis jedis = new Jedis(address, asked)) {
+                List<String> primary = jedis.sentinelGetMasterAddrByName(sentinel.master());
+                if (primary != null && primary.size() == 2) {
+                    return new HostAndPort(primary.get(0), Integer.parseInt(primary.get(1)));
+                }
+            } catch (JedisException e) {
+                last = e;
+            }
+        }
+        throw new JedisException("no sentinel of " + RedisTopology.describe(sentinel.sentinels())
+                + " knows a primary named " + sentinel.master(), last);
+    }
+
+    /** Whether a subscribed connection must check that it reached a primary (Sentinel: it may be stale). */
+    boolean subscribersCheckRole() {
+        return config.topology() instanceof RedisTopology.Sentinel;
+    }
+
+    /** Cluster: the primary that owns {@code slot}, as this node last learnt the slots. */
+    HostAndPort primaryOf(int slot) {
+        return cluster().provider().getNode(slot);
+    }
+
+    /**
+     * A pipeline to the server that holds {@code sampleKey}: the one server, the current primary, or in a Cluster
+     * the primary owning the key's slot (ClusterPipeline is avoided: it fails a whole batch when one shard is
+     * down and runs each multi-shard sync on a thread pool of its own). Closing it returns the connection.
+     */
+    AbstractPipeline pipeline(String sampleKey) {
+        if (clusterFactory == null) {
+            return client.pipelined();
+        }
+        return new Pipeline(cluster().provider().getConnectionFromSlot(slotOf(sampleKey)), true);
+    }
+
+    /** Which server a key's commands go to now; one value for all keys unless this is a Cluster. */
+    Object shardOf(String sampleKey) {
+        return clusterFactory == null ? "" : cluster().provider().getNode(slotOf(sampleKey));
+    }
+
+    /** Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). */
+    boolean refreshSlots() {
+        if (clusterFactory == null) {
+            return true;
+        }
+        try {
+            cluster().provider().renewSlotCache();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not refresh the cluster's slots", e);
+            return false;
+        }
+    }
+
+    static int slotOf(String key) {
+        return JedisClusterCRC16.getSlot(key);
+    }
+
+    /**
+     * Redis may have restarted or failed over: pooled connections opened before are dead, and using one would
+     * fail a user's post. Drops the idle ones so the next post opens a fresh connection.
+     */
+    void discardIdleConnections() {
+        try {
+            if (client instanceof RedisClient single) {
+                single.getPool().clear();
+            } else if (sentinelProvider != null) {
+                for (Object pool : sentinelProvider.getPrimaryNodesConnectionMap().values()) {
+                    if (pool instanceof Pool<?> connections) {
+                        connections.clear();
+                    }
+                }
+            } else if (clusterIfMade() != null) {
+                clusterIfMade().provider().getNodes().values().forEach(RedisNodes::clear);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not clear idle Redis connections", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        ClusterClients made;
+        synchronized (this) {
+            closed = true;
+            made = cluster;
+        }
+        if (made != null) {
+            made.commands().close();
+        } else if (client != null) {
+            client.close();
+        }
+    }
+
+    private static void clear(Pool<?> pool) {
+        pool.clear();
+    }
+
+    /**
+     * Jedis's {@link SentineledConnectionProvider}, made when first needed rather than when the node starts: its
+     * constructor fails when no sentinel answers, and a node must start (pages, probes saying "not ready") and
+     * retry while Redis is away, as in the other modes. Each call while it cannot be made fails like a refused
+     * connection and is tried again on the next call. Thread-safe.
+     */
+    private static final class LazySentinelProvider implements ConnectionProvider {
+        private final Supplier<SentineledConnectionProvider> factory;
+        private SentineledConnectionProvider delegate;
+        private boolean closed;
+
+        LazySentinelProvider(Supplier<SentineledConnectionProvider> factory) {
+            this.factory = factory;
+        }
+
+        private synchronized SentineledConnectionProvider delegate() {
+            if (closed) {
+                throw new JedisException("the relay is closing");
+            }
+            if (delegate == null) {
+                delegate = factory.get();
+            }
+            return delegate;
+        }
+
+        private synchronized SentineledConnectionProvider existing() {
+            return delegate;
+        }
+
+        @Override
+        public Connection getConnection() {
+            return delegate().getConnection();
+        }
+
+        @Override
+        public Connection getConnection(CommandArguments args) {
+            return delegate().getConnection(args);
+        }
+
+        @Override
+        public Map<?, ?> getConnectionMap() {
+            SentineledConnectionProvider made = existing();
+            return made == null ? Map.of() : made.getConnectionMap();
+        }
+
+        @Override
+        public Map<?, ?> getPrimaryNodesConnectionMap() {
+            SentineledConnectionProvider made = existing();
+            return made == null ? Map.of() : made.getPrimaryNodesConnectionMap();
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (delegate != null) {
+                delegate.close();
+            }
+        }
+    }
+
+    /** Sentinels are asked without a password, with the data nodes' timeouts and TLS setting. */
+    private static JedisClientConfig sentinelConfig(RedisRelayConfig config) {
+        int timeout = Math.toIntExact(config.timings().ioTimeout().toMillis());
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .ssl(config.tls())
+                .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED)
+                .build();
+    }
+
+}

@@ -1,0 +1,83 @@
+package org.chatrooms.relay.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.chatrooms.room.RoomName;
+import org.chatrooms.testing.Eventually;
+import org.chatrooms.testing.RedisClusterSetup;
+import org.chatrooms.testing.RedisServer;
+import org.chatrooms.testing.RelayThreadCheck;
+import org.chatrooms.testing.Stages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import redis.clients.jedis.Jedis;
+
+/**
+ * A room's slot migrated to another shard mid-chat (as {@code redis-cli --cluster reshard} does it, keys and all):
+ * Redis takes the sharded subscriptions away ({@code sunsubscribe}), the nodes follow the slot to its new primary,
+ * and chat goes on there; every post acknowledged or refused to its sender, nothing twice, no position reused.
+ */
+@Timeout(120)
+class RedisClusterSlotMigrationIT {
+
+    private RedisClusterSetup cluster;
+    private FailoverChat chat;
+
+    @AfterEach
+    void stop() {
+        if (chat != null) {
+            chat.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        RelayThreadCheck.assertNoneAlive();
+    }
+
+    @Test
+    void aMigratedSlotsRoomFollowsItToTheNewShard() {
+        cluster = RedisClusterSetup.start();
+        String prefix = "it-" + UUID.randomUUID() + ":";
+        Map<String, String> settings = Map.of("CHAT_REDIS_CLUSTER", cluster.seeds(), "CHAT_REDIS_PREFIX", prefix);
+        RedisRelayConfig config = RedisRelayConfig.fromSettings(name -> Optional.ofNullable(settings.get(name)))
+                .orElseThrow();
+        FailoverChat.Node a = new FailoverChat.Node("a", config);
+        FailoverChat.Node b = new FailoverChat.Node("b", config);
+        RoomName room = new RoomName("moving");
+        String channel = prefix + "room:{" + room + "}";
+        int slot = cluster.slotOf(channel);
+        RedisServer source = cluster.ownerOf(slot);
+        RedisServer target = cluster.primaries().stream().filter(p -> p != source).findFirst().orElseThrow();
+        chat = new FailoverChat(List.of(a, b), List.of(room));
+        Stages.await(a.relay.join(room));
+        Stages.await(b.relay.join(room));
+        chat.start();
+        long started = System.nanoTime();
+        chat.awaitAcknowledged(room, started, 30, Duration.ofSeconds(10));
+
+        long moved = System.nanoTime();
+        cluster.migrateSlot(slot, target);
+        long migrated = System.nanoTime();
+        chat.awaitAcknowledged(room, migrated, 30, Duration.ofSeconds(15));
+        try (Jedis onSource = source.admin(); Jedis onTarget = target.admin()) {
+            Eventually.until("both nodes subscribed on the new shard", Duration.ofSeconds(10),
+                    () -> onTarget.pubsubShardNumSub(channel).get(channel) == 2);
+            assertEquals(0L, onSource.pubsubShardNumSub(channel).get(channel), "nothing left on the old shard");
+        }
+        FailoverChat.Summary summary = chat.stopAndCheck(Duration.ofSeconds(20));
+        Duration pause = chat.longestPause(room, started);
+        FailoverChat.log(String.format("Cluster: slot %d of room %s migrated from %d to %d in %d ms; longest pause "
+                        + "between acknowledged posts %d ms; %s", slot, room, source.port(), target.port(),
+                (migrated - moved) / 1_000_000, pause.toMillis(), summary));
+        assertTrue(pause.compareTo(Duration.ofSeconds(5)) <= 0, "paused " + pause.toMillis() + " ms");
+    }
+}
