@@ -188,7 +188,13 @@ class PresenceAcrossNodesIT {
             JsonObject error = impostor.next();
             assertEquals("invalid_name", error.getString("code"), error.toString());
             assertTrue(error.getString("message").contains("signed in"), error.toString());
-            assertEquals(Map.of("alice", 1, "alice+v", 1, "anonymous", 1), users(impostor.joinPresence()));
+            // Listed as a guest among the others (an earlier impostor's leave may still be on its way), never
+            // under the imitation.
+            Map<String, Integer> listed = users(impostor.joinPresence());
+            assertEquals(1, listed.get("alice"), listed.toString());
+            assertEquals(1, listed.get("alice+v"), listed.toString());
+            assertTrue(listed.getOrDefault("anonymous", 0) >= 1, listed.toString());
+            assertFalse(listed.containsKey(imitation), listed.toString());
             impostor.sendRaw("{\"message\":\"hi\",\"user\":\"" + imitation + "\"}");
             JsonObject answer = impostor.next();
             while (answer.getBoolean("history", false)) {
