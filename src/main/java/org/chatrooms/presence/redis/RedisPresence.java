@@ -1,11 +1,6 @@
 package org.chatrooms.presence.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +32,7 @@ import org.chatrooms.presence.PresenceEntry;
 import org.chatrooms.presence.PresenceEvent;
 import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.relay.RoomEvents;
+import org.chatrooms.relay.redis.LuaScript;
 import org.chatrooms.relay.redis.RedisRelayConfig;
 import org.chatrooms.room.RoomName;
 
@@ -71,10 +67,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 public final class RedisPresence implements Presence {
 
     private static final Logger LOG = Logger.getLogger(RedisPresence.class.getName());
-    private static final Script CHANGE = new Script(resource("change.lua"));
-    private static final Script REAP = new Script(resource("reap.lua"));
-    private static final Script HEARTBEAT = new Script(resource("heartbeat.lua"));
-    private static final Script RETIRE = new Script(resource("retire.lua"));
+    private static final LuaScript CHANGE = LuaScript.of(RedisPresence.class, "change.lua");
+    private static final LuaScript REAP = LuaScript.of(RedisPresence.class, "reap.lua");
+    private static final LuaScript HEARTBEAT = LuaScript.of(RedisPresence.class, "heartbeat.lua");
+    private static final LuaScript RETIRE = LuaScript.of(RedisPresence.class, "retire.lua");
     /** Calls waiting for Redis; beyond this presence changes are refused (and logged) rather than memory grow. */
     static final int QUEUE_CAPACITY = 10_000;
     /** How long a room's presence keys live after their last change. */
@@ -314,7 +310,7 @@ public final class RedisPresence implements Presence {
         reaps.incrementAndGet();
     }
 
-    private Object run(Script script, List<String> keyNames, List<String> args) {
+    private Object run(LuaScript script, List<String> keyNames, List<String> args) {
         try {
             return client.evalsha(script.sha(), keyNames, args);
         } catch (JedisNoScriptException e) {
@@ -385,29 +381,6 @@ public final class RedisPresence implements Presence {
         return pool;
     }
 
-    private record Script(String text, String sha) {
-        Script(String text) {
-            this(text, sha1(text));
-        }
-    }
 
-    private static String resource(String name) {
-        try (InputStream in = RedisPresence.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-1", e);
-        }
-    }
 }

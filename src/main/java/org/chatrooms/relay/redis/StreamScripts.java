@@ -1,14 +1,8 @@
 package org.chatrooms.relay.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.chatrooms.protocol.ChatMessage;
@@ -32,9 +26,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 final class StreamScripts {
 
-    private static final String EPOCH = resource("stream-epoch.lua");
-    static final Script PUBLISH = new Script(EPOCH + resource("publish.lua"));
-    static final Script HISTORY = new Script(EPOCH + resource("history.lua"));
+    static final LuaScript PUBLISH = LuaScript.of(StreamScripts.class, "stream-epoch.lua", "publish.lua");
+    static final LuaScript HISTORY = LuaScript.of(StreamScripts.class, "stream-epoch.lua", "history.lua");
 
     private final RedisKeys keys;
     private final StreamRetention retention;
@@ -49,12 +42,6 @@ final class StreamScripts {
         this.sharded = sharded;
     }
 
-    /** One script: its text and the SHA-1 Redis knows it by (computed here, so no Redis is needed to start). */
-    record Script(String text, String sha) {
-        Script(String text) {
-            this(text, sha1(text));
-        }
-    }
 
     /**
      * Loads both scripts into the script cache of the Redis that holds {@code room} (in a Cluster, its shard),
@@ -151,23 +138,5 @@ final class StreamScripts {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) value;
     }
 
-    private static String resource(String name) {
-        try (InputStream in = StreamScripts.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static String sha1(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-1", e);
-        }
-    }
 }
