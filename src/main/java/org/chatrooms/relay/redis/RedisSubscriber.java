@@ -54,9 +54,8 @@ final class RedisSubscriber implements RoomSubscriber {
     private final Thread thread;
     private final ScheduledExecutorService control;
 
-    /** Guards {@link #running} and wakes the reconnect pause when closing. */
-    private final Object lifecycle = new Object();
-    private boolean running;
+    /** On while the loop should run; turning it off wakes the reconnect pause. */
+    private final LoopSwitch loop = new LoopSwitch(false);
     private volatile SubscriberConnection current;
     private long generation;
     // Subscriber thread only: the last problem logged, to log a recurring one once rather than per attempt.
@@ -86,9 +85,7 @@ final class RedisSubscriber implements RoomSubscriber {
 
     @Override
     public void start() {
-        synchronized (lifecycle) {
-            running = true;
-        }
+        loop.turnOn();
         thread.start();
         long ping = config.timings().pingInterval().toMillis();
         control.scheduleWithFixedDelay(this::checkLiveness, ping, ping, TimeUnit.MILLISECONDS);
@@ -125,10 +122,7 @@ final class RedisSubscriber implements RoomSubscriber {
     /** Stops both threads (each joined with a timeout) and closes the connection. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            running = false;
-            lifecycle.notifyAll();
-        }
+        loop.turnOff();
         control.shutdownNow();
         SubscriberConnection connection = current;
         if (connection != null) {
@@ -203,25 +197,12 @@ final class RedisSubscriber implements RoomSubscriber {
     }
 
     private boolean isRunning() {
-        synchronized (lifecycle) {
-            return running;
-        }
+        return loop.isOn();
     }
 
     /** Waits before the next attempt; {@link #close} cuts it short. */
     private void pause(long millis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        synchronized (lifecycle) {
-            long left;
-            while (running && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        loop.pause(millis);
     }
 
     private void reportProblem(Exception e, SubscriberConnection attempt) {

@@ -59,8 +59,8 @@ final class ShardLink {
     private final Thread thread;
     /** The channels this link should carry. */
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
-    private final Object lifecycle = new Object();
-    private boolean running = true;
+    /** On while the loop should run; turning it off wakes the reconnect pause. */
+    private final LoopSwitch loop = new LoopSwitch(true);
     private volatile Attempt current;
     private volatile boolean failed;
     private volatile boolean wasLive;
@@ -161,10 +161,7 @@ final class ShardLink {
 
     /** Ends the link: closes its connection; the reader thread ends. */
     void stop() {
-        synchronized (lifecycle) {
-            running = false;
-            lifecycle.notifyAll();
-        }
+        loop.turnOff();
         Attempt attempt = current;
         if (attempt != null) {
             attempt.kill("the link is closing");
@@ -236,24 +233,12 @@ final class ShardLink {
     }
 
     private boolean isRunning() {
-        synchronized (lifecycle) {
-            return running;
-        }
+        return loop.isOn();
     }
 
+    /** Waits before the next attempt; {@link #close} cuts it short. */
     private void pause(long millis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        synchronized (lifecycle) {
-            long left;
-            while (running && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        loop.pause(millis);
     }
 
     /** One connection: its generation, requests in flight, and when it was last heard. */
