@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -77,10 +76,7 @@ final class RedisSubscriber implements RoomSubscriber {
         this.onConnected = onConnected;
         this.inbox = inbox;
         this.thread = OwnedThreads.thread("chat-redis-subscriber-" + nodeId, this::run);
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                task -> OwnedThreads.thread("chat-redis-control-" + nodeId, task));
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.control = executor;
+        this.control = ControlThread.create(nodeId);
     }
 
     @Override
@@ -129,7 +125,7 @@ final class RedisSubscriber implements RoomSubscriber {
             connection.kill("the relay is closing");
         }
         OwnedThreads.join(thread, config.timings().ioTimeout().multipliedBy(2));
-        awaitControlStopped();
+        ControlThread.awaitStopped(control);
     }
 
     // ---- subscriber thread ----
@@ -292,15 +288,5 @@ final class RedisSubscriber implements RoomSubscriber {
                 connection.request(wantedChannels.get());
             }
         });
-    }
-
-    private void awaitControlStopped() {
-        try {
-            if (!control.awaitTermination(OwnedThreads.STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> "The Redis control thread did not stop within " + OwnedThreads.STOP_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

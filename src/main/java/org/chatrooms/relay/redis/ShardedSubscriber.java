@@ -70,10 +70,7 @@ final class ShardedSubscriber implements RoomSubscriber {
         this.wantedChannels = wantedChannels;
         this.onReconnected = onReconnected;
         this.inbox = inbox;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                task -> OwnedThreads.thread("chat-redis-control-" + nodeId, task));
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.control = executor;
+        this.control = ControlThread.create(nodeId);
     }
 
     @Override
@@ -138,7 +135,7 @@ final class ShardedSubscriber implements RoomSubscriber {
     public void close() {
         running = false;
         control.shutdownNow();
-        awaitControlStopped();
+        ControlThread.awaitStopped(control);
         // The control thread has stopped: nothing else touches the links now.
         for (ShardLink link : List.copyOf(links.values())) {
             link.stop();
@@ -293,16 +290,6 @@ final class ShardedSubscriber implements RoomSubscriber {
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again: liveness checks must survive anything.
             LOG.log(Level.SEVERE, "Redis Cluster liveness check failed", e);
-        }
-    }
-
-    private void awaitControlStopped() {
-        try {
-            if (!control.awaitTermination(OwnedThreads.STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> "The Redis control thread did not stop within " + OwnedThreads.STOP_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
