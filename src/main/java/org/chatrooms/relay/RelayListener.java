@@ -2,6 +2,7 @@ package org.chatrooms.relay;
 
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.room.RoomName;
+import org.chatrooms.room.StreamPosition;
 
 /**
  * Receives every message of the rooms this node joined, including the ones this node published.
@@ -20,6 +21,14 @@ public interface RelayListener {
      * still arrive. Called on the dispatch thread, in order with the room's messages.
      */
     void onGap(RoomName room);
+
+    /**
+     * The node has delivered whatever {@code room}'s stream still holds up to {@code top} (after a catch-up read):
+     * whatever a reader lacks at or before it will never come (docs/streams.md). Called on the dispatch thread, in
+     * order with the room's messages; nothing by default.
+     */
+    default void onCaughtUp(RoomName room, StreamPosition top) {
+    }
 
     /**
      * A room event ({@link RoomEvents}: a presence join or leave), not a message: not numbered, not in the

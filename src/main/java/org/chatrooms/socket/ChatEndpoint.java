@@ -162,6 +162,7 @@ public class ChatEndpoint {
                 client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));
             } else {
                 metrics.messagePublished(System.nanoTime() - received);
+                socket.numbered(message); // its echo is awaited: a message lost after this is reported
             }
         });
     }

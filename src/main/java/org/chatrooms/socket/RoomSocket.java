@@ -23,13 +23,19 @@ import org.chatrooms.room.StreamPosition;
  * follow. From then on its cursor, the last position it was given, filters repeats, so the client gets every
  * message of the room once, in order, from its start position on.
  *
- * <p>Threads: the relay's dispatch thread calls {@link #deliver} and {@link #gap}; the handshake's container
- * thread calls {@link #catchUp}; the node's timer {@link #expireUnopened}; {@code @OnOpen} {@link #open}. All state
+ * <p>Threads: the relay's dispatch thread calls {@link #deliver}, {@link #gap} and {@link #caughtUp}; the thread
+ * that completes a post's publish (the relay's publisher) {@link #numbered}; the handshake's container thread
+ * {@link #catchUp}; the node's timer {@link #expireUnopened}; {@code @OnOpen} {@link #open}. All state
  * is guarded by {@code this}. Frames are queued on the connection under that lock, which is what keeps history,
  * buffered and live frames in order; {@link ClientConnection#send} never blocks and takes only the connection's
  * own lock, so no thread waits on a peer here.
  */
 public final class RoomSocket {
+
+    private static final String LOST = "This message may not have reached everyone: the chat server accepted it, "
+            + "but it was lost on the way (Redis failed over or restarted). Please send it again.";
+    private static final String UNCONFIRMED = "This message could not be confirmed: too many of your messages are "
+            + "on their way. It may not have reached everyone.";
 
     private final RoomName room;
     private final String address;
@@ -43,6 +49,8 @@ public final class RoomSocket {
     private List<Pending> buffered = new ArrayList<>();
     /** Where this client is in the stream: what it was given last; empty until the catch-up set it. */
     private final StreamCursor cursor = new StreamCursor();
+    /** This socket's posts the relay numbered whose echo it was not given yet. */
+    private final UnechoedPosts unechoed = new UnechoedPosts();
     private boolean opened;
     private boolean expired;
     /** The connection's name: its messages are sent under it, and its presence entry counts under it. */
@@ -118,12 +126,65 @@ public final class RoomSocket {
      * on their way to this socket, whatever lost them; the client is told before the message that shows it.
      */
     private void sendIfNew(StreamPosition position, String frame, long nowNanos) {
+        StreamPosition before = cursor.position();
         if (cursor.isHoleBefore(position)) {
             connection.send(gapFrame("lost", "Some messages of this room could not reach you and are missing "
                     + "here. Reload to see the most recent ones."), nowNanos);
         }
         if (cursor.advance(position)) {
             connection.send(frame, nowNanos);
+            if (!follows(before, position)) {
+                unechoed.skipped(before, position, true);
+            }
+            if (!unechoed.isEmpty()) {
+                tellLost(unechoed.delivered(position, cursor), LOST);
+            }
+        }
+    }
+
+    private static boolean follows(StreamPosition before, StreamPosition next) {
+        return before != null && before.epoch().equals(next.epoch()) && next.id() == before.id() + 1;
+    }
+
+    /**
+     * The relay numbered one of this socket's posts (the thread that completed the publish): it is awaited until
+     * its echo is delivered here; if the cursor already skipped its place, its sender is told now
+     * ({@link UnechoedPosts}).
+     */
+    public synchronized void numbered(ChatMessage message) {
+        UnechoedPosts.Post post = new UnechoedPosts.Post(message.position(), message.clientId());
+        switch (unechoed.numbered(post, cursor)) {
+            case LOST -> tellLost(List.of(post), LOST);
+            case AWAITED -> {
+                UnechoedPosts.Post oldest = unechoed.overflow();
+                if (oldest != null) {
+                    tellLost(List.of(oldest), UNCONFIRMED);
+                }
+            }
+            case ECHOED_ALREADY -> {
+            }
+        }
+    }
+
+    /**
+     * The relay delivered here whatever it could of the room up to {@code top} (dispatch thread, after a catch-up
+     * read): a cursor behind it skips ahead, since what it lacks up to there will never come, and the posts awaited
+     * in that stretch were lost.
+     */
+    public synchronized void caughtUp(StreamPosition top) {
+        if (catchingUp || !cursor.isNew(top)) {
+            return;
+        }
+        StreamPosition before = cursor.position();
+        cursor.moveTo(top);
+        unechoed.skipped(before, top, false);
+        tellLost(unechoed.passed(cursor), LOST);
+    }
+
+    private void tellLost(List<UnechoedPosts.Post> posts, String text) {
+        for (UnechoedPosts.Post post : posts) {
+            metrics.messageRefused("lost_in_relay");
+            connection.send(codec.encodeError("not_delivered", text, post.clientId()));
         }
     }
 

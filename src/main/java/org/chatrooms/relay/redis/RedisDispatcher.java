@@ -35,7 +35,8 @@ import redis.clients.jedis.UnifiedJedis;
  * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a room's message, this thread reads the room's
  * history after the last position it delivered (one Redis round trip) and delivers what the node missed, then
  * goes on with live messages, skipping those the history already had. What the history no longer holds is
- * reported to the listener as a gap, so the room's sockets are told.
+ * reported to the listener as a gap, so the room's sockets are told; then the listener learns the top it read
+ * ({@link RelayListener#onCaughtUp}), so sockets stop waiting for what will never come.
  */
 final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable {
 
@@ -211,6 +212,11 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         }
         for (ChatMessage message : read.messages()) {
             deliver(state, message);
+        }
+        try {
+            listener.onCaughtUp(room, read.top());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Relay listener failed on the catch-up of " + room, e);
         }
     }
 

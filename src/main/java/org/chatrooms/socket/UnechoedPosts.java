@@ -1,0 +1,120 @@
+package org.chatrooms.socket;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.chatrooms.room.StreamCursor;
+import org.chatrooms.room.StreamPosition;
+
+/**
+ * One socket's own posts that the relay numbered but whose echo the socket has not been given yet, and the stretches
+ * of the stream its cursor skipped without delivering them (docs/streams.md, "The sender's echo"). An awaited post
+ * whose position the cursor can no longer reach was lost on the way: a Redis that replied and then died before the
+ * message reached anyone, or before a replica had it. The socket tells its sender.
+ *
+ * <p>Posts are numbered in the order they were sent and delivered in id order, so the awaited ones are kept in
+ * stream order: the oldest is the first to be echoed, or to be known lost.
+ *
+ * <p>Not thread-safe: its {@link RoomSocket} guards it (the publisher thread that completes a post and the
+ * dispatch thread that delivers both hold the socket's lock).
+ */
+final class UnechoedPosts {
+
+    /** Posts awaited at once; a socket with more in flight than this has its oldest reported as not confirmed. */
+    static final int MAX_AWAITED = 1024;
+    /** Skipped stretches remembered, for a reply that arrives after its echo's place was skipped. */
+    private static final int REMEMBERED_SKIPS = 8;
+
+    private final ArrayDeque<Post> awaited = new ArrayDeque<>();
+    private final ArrayDeque<Skip> skips = new ArrayDeque<>(REMEMBERED_SKIPS);
+
+    /** A post of this socket and where the relay put it; its client id may be null. */
+    record Post(StreamPosition position, String clientId) {
+    }
+
+    /** What {@link #numbered} found. */
+    enum Outcome { AWAITED, ECHOED_ALREADY, LOST }
+
+    boolean isEmpty() {
+        return awaited.isEmpty();
+    }
+
+    /**
+     * The relay numbered {@code post}: awaited unless the cursor is already past it, in which case it was either
+     * echoed already (the echo overtook the reply) or skipped, hence lost.
+     */
+    Outcome numbered(Post post, StreamCursor cursor) {
+        if (cursor.isNew(post.position())) {
+            awaited.addLast(post);
+            return Outcome.AWAITED;
+        }
+        for (Skip skip : skips) {
+            if (skip.covers(post.position())) {
+                return Outcome.LOST;
+            }
+        }
+        return Outcome.ECHOED_ALREADY;
+    }
+
+    /** The oldest awaited post, once more are awaited than {@link #MAX_AWAITED}; null otherwise. */
+    Post overflow() {
+        return awaited.size() > MAX_AWAITED ? awaited.pollFirst() : null;
+    }
+
+    /**
+     * The cursor moved from {@code from} (null: it had no position) to {@code to} without giving the socket what
+     * lies between; {@code toDelivered} says whether the message at {@code to} itself was given.
+     */
+    void skipped(StreamPosition from, StreamPosition to, boolean toDelivered) {
+        long lastSkippedOfTo = toDelivered ? to.id() - 1 : to.id();
+        if (from != null && from.epoch().equals(to.epoch())) {
+            remember(new Skip(to.epoch(), from.id(), lastSkippedOfTo));
+            return;
+        }
+        if (from != null) {
+            remember(new Skip(from.epoch(), from.id(), Long.MAX_VALUE)); // that epoch will not go on
+        }
+        remember(new Skip(to.epoch(), 0, lastSkippedOfTo));
+    }
+
+    /**
+     * The socket was given the message at {@code position} and its cursor moved there: that post, if it was one of
+     * ours, is echoed. Returns the awaited posts the cursor has now passed without giving them: lost.
+     */
+    List<Post> delivered(StreamPosition position, StreamCursor cursor) {
+        List<Post> lost = List.of();
+        while (!awaited.isEmpty() && !cursor.isNew(awaited.peekFirst().position())) {
+            Post passed = awaited.pollFirst();
+            if (!passed.position().equals(position)) {
+                if (lost.isEmpty()) {
+                    lost = new ArrayList<>(2);
+                }
+                lost.add(passed);
+            }
+        }
+        return lost;
+    }
+
+    /** The awaited posts the cursor has passed without giving them (after a skip): lost. */
+    List<Post> passed(StreamCursor cursor) {
+        return delivered(null, cursor);
+    }
+
+    private void remember(Skip skip) {
+        if (skip.throughId() <= skip.afterId()) {
+            return; // nothing was skipped
+        }
+        if (skips.size() == REMEMBERED_SKIPS) {
+            skips.pollFirst();
+        }
+        skips.addLast(skip);
+    }
+
+    /** Ids {@code afterId + 1} through {@code throughId} of {@code epoch} were skipped. */
+    private record Skip(String epoch, long afterId, long throughId) {
+        boolean covers(StreamPosition position) {
+            return position.epoch().equals(epoch) && position.id() > afterId && position.id() <= throughId;
+        }
+    }
+}
