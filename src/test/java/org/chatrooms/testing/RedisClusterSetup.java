@@ -164,21 +164,34 @@ public final class RedisClusterSetup implements AutoCloseable {
      * announced to every primary. Waits until every running node agrees.
      */
     public void migrateSlot(int slot, RedisServer target) {
+        beginMigration(slot, target);
+        finishMigration(slot, target);
+    }
+
+    /**
+     * The first half of {@link #migrateSlot}: the slot IMPORTING on {@code target} and MIGRATING on its owner, and
+     * every key moved, but the owner not changed yet, so the old owner answers the slot's commands with
+     * {@code ASK}.
+     */
+    public void beginMigration(int slot, RedisServer target) {
         RedisServer source = ownerOf(slot);
         try (Jedis from = source.admin(); Jedis to = target.admin()) {
-            String sourceId = from.clusterMyId();
-            String targetId = to.clusterMyId();
-            to.clusterSetSlotImporting(slot, sourceId);
-            from.clusterSetSlotMigrating(slot, targetId);
+            to.clusterSetSlotImporting(slot, from.clusterMyId());
+            from.clusterSetSlotMigrating(slot, to.clusterMyId());
             List<String> keys;
             while (!(keys = from.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
                 from.migrate("127.0.0.1", target.port(), 5000,
                         new redis.clients.jedis.params.MigrateParams(), keys.toArray(String[]::new));
             }
-            for (RedisServer primary : primaries()) {
-                try (Jedis admin = primary.admin()) {
-                    admin.clusterSetSlotNode(slot, targetId);
-                }
+        }
+    }
+
+    /** The second half of {@link #migrateSlot}: {@code target} announced as the slot's owner, and agreed on. */
+    public void finishMigration(int slot, RedisServer target) {
+        String targetId = nodeIdOf(target);
+        for (RedisServer primary : primaries()) {
+            try (Jedis admin = primary.admin()) {
+                admin.clusterSetSlotNode(slot, targetId);
             }
         }
         Eventually.until("every node sees slot " + slot + " on " + target.port(), CREATE_TIMEOUT, () -> {

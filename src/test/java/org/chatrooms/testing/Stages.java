@@ -39,13 +39,12 @@ public final class Stages {
         }
     }
 
-    /** Asserts the stage fails, within {@link #WAIT}, with an exception of {@code type}. */
-    public static void assertFailsWith(Class<? extends Throwable> type, CompletionStage<?> stage) {
+    /** Asserts the stage fails, within {@link #WAIT}, with an exception of {@code type}; returns that exception. */
+    public static <E extends Throwable> E assertFailsWith(Class<E> type, CompletionStage<?> stage) {
         try {
             stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            assertInstanceOf(type, e.getCause());
-            return;
+            return assertInstanceOf(type, e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError("stage neither failed nor succeeded within " + WAIT, e);
         }

@@ -25,6 +25,7 @@ import org.chatrooms.room.RoomName;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisAskDataException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -235,10 +236,13 @@ final class ScriptPipeline implements AutoCloseable {
             Call<?> call = batch.get(i);
             try {
                 call.answer(replies.get(i).get());
+            } catch (JedisAskDataException e) {
+                // The room's slot is migrating and its keys have left. Following ASK would run the script on the
+                // importing primary, where no node is subscribed yet (sharded subscriptions move once the slot
+                // has), so the message would reach nobody; resending would meet ASK again. Refused at once.
+                call.fail("the room is moving to another Redis shard");
             } catch (JedisNoScriptException | JedisRedirectionException e) {
-                // ASK (a slot being migrated) is not followed in a pipeline: the resend after refreshing the
-                // slots reaches the new owner once the migration ended, else the sender is told.
-                noScript.add(call);
+                noScript.add(call); // did not run: resent after loading the scripts and learning the slots
             } catch (JedisDataException e) {
                 refused = true;
                 refusal(e);

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,7 @@ import org.chatrooms.relay.RelayListener;
 import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.room.RoomName;
 import org.chatrooms.testing.Eventually;
+import org.chatrooms.testing.RedisClusterSetup;
 
 /**
  * Chat through several relays (nodes) while a test breaks Redis, and the bookkeeping that proves nothing was lost
@@ -39,6 +42,12 @@ final class FailoverChat implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofMillis(10);
 
     /** One relay and what it delivered. */
+    /** The relay settings of a node of {@code cluster}, its keys under {@code prefix}. */
+    static RedisRelayConfig clusterConfig(RedisClusterSetup cluster, String prefix) {
+        Map<String, String> settings = Map.of("CHAT_REDIS_CLUSTER", cluster.seeds(), "CHAT_REDIS_PREFIX", prefix);
+        return RedisRelayConfig.fromSettings(name -> Optional.ofNullable(settings.get(name))).orElseThrow();
+    }
+
     static final class Node implements RelayListener {
         final RedisRelay relay;
         final String name;
@@ -53,7 +62,8 @@ final class FailoverChat implements AutoCloseable {
 
         @Override
         public void onMessage(ChatMessage message) {
-            delivered.computeIfAbsent(message.room(), r -> new ArrayList<>()).add(message);
+            delivered.computeIfAbsent(message.room(), r -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(message);
         }
 
         @Override

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.List;
 import java.util.UUID;
 
 import org.chatrooms.room.RoomName;
@@ -57,9 +56,7 @@ class RedisClusterFailoverIT {
     void roomsLiveOnTheirShardsAndOnlyTheKilledShardsRoomPauses() {
         cluster = RedisClusterSetup.start();
         String prefix = "it-" + UUID.randomUUID() + ":";
-        Map<String, String> settings = Map.of("CHAT_REDIS_CLUSTER", cluster.seeds(), "CHAT_REDIS_PREFIX", prefix);
-        RedisRelayConfig config = RedisRelayConfig.fromSettings(name -> Optional.ofNullable(settings.get(name)))
-                .orElseThrow();
+        RedisRelayConfig config = FailoverChat.clusterConfig(cluster, prefix);
         FailoverChat.Node a = new FailoverChat.Node("a", config);
         FailoverChat.Node b = new FailoverChat.Node("b", config);
 

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
+import org.chatrooms.protocol.ChatMessage;
+import org.chatrooms.protocol.ChatPost;
+import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.room.RoomName;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.RedisClusterSetup;
@@ -47,9 +48,7 @@ class RedisClusterSlotMigrationIT {
     void aMigratedSlotsRoomFollowsItToTheNewShard() {
         cluster = RedisClusterSetup.start();
         String prefix = "it-" + UUID.randomUUID() + ":";
-        Map<String, String> settings = Map.of("CHAT_REDIS_CLUSTER", cluster.seeds(), "CHAT_REDIS_PREFIX", prefix);
-        RedisRelayConfig config = RedisRelayConfig.fromSettings(name -> Optional.ofNullable(settings.get(name)))
-                .orElseThrow();
+        RedisRelayConfig config = FailoverChat.clusterConfig(cluster, prefix);
         FailoverChat.Node a = new FailoverChat.Node("a", config);
         FailoverChat.Node b = new FailoverChat.Node("b", config);
         RoomName room = new RoomName("moving");
@@ -79,5 +78,61 @@ class RedisClusterSlotMigrationIT {
                         + "between acknowledged posts %d ms; %s", slot, room, source.port(), target.port(),
                 (migrated - moved) / 1_000_000, pause.toMillis(), summary));
         assertTrue(pause.compareTo(Duration.ofSeconds(5)) <= 0, "paused " + pause.toMillis() + " ms");
+    }
+
+    /**
+     * While a slot migrates and its keys have left, its old owner answers the room's posts with {@code ASK}: the
+     * post is refused at once with the reason (the importing primary has no subscriber yet, so following ASK would
+     * reach nobody), and once the slot's move is complete the room's posts reach both nodes again.
+     */
+    @Test
+    void aPostWhileTheSlotMigratesIsRefusedThenTheRoomGoesOn() {
+        cluster = RedisClusterSetup.start();
+        String prefix = "it-" + UUID.randomUUID() + ":";
+        RedisRelayConfig config = FailoverChat.clusterConfig(cluster, prefix);
+        FailoverChat.Node a = new FailoverChat.Node("a", config);
+        FailoverChat.Node b = new FailoverChat.Node("b", config);
+        RoomName room = new RoomName("asking");
+        int slot = cluster.slotOf(prefix + "room:{" + room + "}");
+        RedisServer source = cluster.ownerOf(slot);
+        RedisServer target = cluster.primaries().stream().filter(p -> p != source).findFirst().orElseThrow();
+        chat = new FailoverChat(List.of(a, b), List.of(room));
+        Stages.await(a.relay.join(room));
+        Stages.await(b.relay.join(room));
+        Stages.await(a.relay.publish(new ChatPost(room, "ann", "before")));
+        awaitDelivered(List.of(a, b), room, "before");
+
+        cluster.beginMigration(slot, target);
+        RelayUnavailableException refused = Stages.assertFailsWith(RelayUnavailableException.class,
+                a.relay.publish(new ChatPost(room, "ann", "during")));
+        assertTrue(refused.getMessage().contains("moving to another Redis shard"), refused.toString());
+        cluster.finishMigration(slot, target);
+
+        Eventually.until("a post after the move is accepted", Duration.ofSeconds(15), () -> {
+            try {
+                Stages.await(a.relay.publish(new ChatPost(room, "ann", "after")));
+                return true;
+            } catch (AssertionError notYet) {
+                return false; // still re-subscribing on the new owner
+            }
+        });
+        awaitDelivered(List.of(a, b), room, "after");
+        for (FailoverChat.Node node : List.of(a, b)) {
+            assertTrue(!texts(node, room).contains("during"), node.name + " never got the refused post");
+        }
+    }
+
+    private static void awaitDelivered(List<FailoverChat.Node> nodes, RoomName room, String text) {
+        for (FailoverChat.Node node : nodes) {
+            Eventually.until(node.name + " gets \"" + text + "\"", Duration.ofSeconds(15),
+                    () -> texts(node, room).contains(text));
+        }
+    }
+
+    private static List<String> texts(FailoverChat.Node node, RoomName room) {
+        List<ChatMessage> delivered = node.delivered.getOrDefault(room, List.of());
+        synchronized (delivered) {
+            return delivered.stream().map(ChatMessage::text).toList();
+        }
     }
 }
