@@ -2,7 +2,6 @@ package org.chatrooms.relay;
 
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.room.RoomName;
-import org.chatrooms.room.StreamPosition;
 
 /**
  * Receives every message of the rooms this node joined, including the ones this node published.
@@ -23,11 +22,12 @@ public interface RelayListener {
     void onGap(RoomName room);
 
     /**
-     * The node has delivered whatever {@code room}'s stream still holds up to {@code top} (after a catch-up read):
-     * whatever a reader lacks at or before it will never come (docs/streams.md). Called on the dispatch thread, in
-     * order with the room's messages; nothing by default.
+     * A catch-up read found that {@code room}'s stream restarted in {@code epoch} (Redis lost it: a failover, a
+     * restart) and holds none of its messages yet: readers still in an earlier epoch move on, since whatever of
+     * that epoch they lack will never come (docs/streams.md). Called on the dispatch thread, in order with the
+     * room's messages; nothing by default.
      */
-    default void onCaughtUp(RoomName room, StreamPosition top) {
+    default void onNewEpoch(RoomName room, String epoch) {
     }
 
     /**

@@ -23,7 +23,6 @@ import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.RelayListener;
 import org.chatrooms.room.RoomName;
-import org.chatrooms.room.StreamPosition;
 
 /**
  * The sockets of this node, by room, and the fan-out of relayed messages to them.
@@ -31,7 +30,7 @@ import org.chatrooms.room.StreamPosition;
  * <p>Threads: {@link #join} and {@link #leave} run on container threads (and the node's timer, for handshakes
  * that never opened). A room joins the relay when it gets its first socket and leaves it when its last socket
  * left; {@link ConcurrentHashMap#compute} serialises both per room, so the relay sees a room's joins and leaves in
- * order. {@link #onMessage}, {@link #onGap}, {@link #onCaughtUp} and {@link #onRoomEvent} (presence joins and
+ * order. {@link #onMessage}, {@link #onGap}, {@link #onNewEpoch} and {@link #onRoomEvent} (presence joins and
  * leaves) run on the relay's dispatch thread; each message is encoded once, and each socket only queues the frame
  * ({@link RoomSocket#deliver} never blocks). Each room also remembers the verified names present in it (from presence lists and events), for
  * the look-alike rule ({@link #imitatedVerifiedName}).
@@ -158,18 +157,18 @@ public final class LocalRooms implements RelayListener {
         }
     }
 
-    /** The relay caught the room up to {@code top} (dispatch thread): sockets behind it skip ahead. */
+    /** The room's stream restarted in {@code epoch} (dispatch thread): sockets still in an older one move on. */
     @Override
-    public void onCaughtUp(RoomName name, StreamPosition top) {
+    public void onNewEpoch(RoomName name, String epoch) {
         Room room = rooms.get(name);
         if (room == null) {
             return;
         }
         for (RoomSocket socket : room.members) {
             try {
-                socket.caughtUp(top);
+                socket.newEpoch(epoch);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not move " + socket.connection().id() + " to " + top, e);
+                LOG.log(Level.WARNING, "Could not move " + socket.connection().id() + " to epoch " + epoch, e);
             }
         }
     }

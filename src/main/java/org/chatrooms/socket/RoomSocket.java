@@ -23,8 +23,9 @@ import org.chatrooms.room.StreamPosition;
  * follow. From then on its cursor, the last position it was given, filters repeats, so the client gets every
  * message of the room once, in order, from its start position on.
  *
- * <p>Threads: the relay's dispatch thread calls {@link #deliver}, {@link #gap} and {@link #caughtUp}; the thread
- * that completes a post's publish (the relay's publisher) {@link #numbered}; the handshake's container thread
+ * <p>Threads: the relay's dispatch thread calls {@link #deliver}, {@link #gap} and {@link #newEpoch}; the thread
+ * that completes a post's publish {@link #numbered} (Redis: the relay's publisher; in memory: the container thread
+ * of the post); the handshake's container thread
  * {@link #catchUp}; the node's timer {@link #expireUnopened}; {@code @OnOpen} {@link #open}. All state
  * is guarded by {@code this}. Frames are queued on the connection under that lock, which is what keeps history,
  * buffered and live frames in order; {@link ClientConnection#send} never blocks and takes only the connection's
@@ -132,13 +133,14 @@ public final class RoomSocket {
                     + "here. Reload to see the most recent ones."), nowNanos);
         }
         if (cursor.advance(position)) {
-            connection.send(frame, nowNanos);
             if (!follows(before, position)) {
                 unechoed.skipped(before, position, true);
             }
             if (!unechoed.isEmpty()) {
-                tellLost(unechoed.delivered(position, cursor), LOST);
+                // Told before the message that shows it, like the gap notice.
+                tellLost(unechoed.delivered(position, cursor), LOST, "lost_in_relay");
             }
+            connection.send(frame, nowNanos);
         }
     }
 
@@ -154,11 +156,11 @@ public final class RoomSocket {
     public synchronized void numbered(ChatMessage message) {
         UnechoedPosts.Post post = new UnechoedPosts.Post(message.position(), message.clientId());
         switch (unechoed.numbered(post, cursor)) {
-            case LOST -> tellLost(List.of(post), LOST);
+            case LOST -> tellLost(List.of(post), LOST, "lost_in_relay");
             case AWAITED -> {
                 UnechoedPosts.Post oldest = unechoed.overflow();
                 if (oldest != null) {
-                    tellLost(List.of(oldest), UNCONFIRMED);
+                    tellLost(List.of(oldest), UNCONFIRMED, "unconfirmed");
                 }
             }
             case ECHOED_ALREADY -> {
@@ -167,23 +169,25 @@ public final class RoomSocket {
     }
 
     /**
-     * The relay delivered here whatever it could of the room up to {@code top} (dispatch thread, after a catch-up
-     * read): a cursor behind it skips ahead, since what it lacks up to there will never come, and the posts awaited
-     * in that stretch were lost.
+     * The room's stream restarted in {@code epoch} and the relay holds none of its messages yet (dispatch thread,
+     * after a catch-up read): a cursor still in an earlier epoch moves to the new one's start, since what it lacks
+     * of the old one will never come, and the posts awaited there were lost. Messages of the new epoch still on
+     * their way are delivered as usual.
      */
-    public synchronized void caughtUp(StreamPosition top) {
-        if (catchingUp || !cursor.isNew(top)) {
+    public synchronized void newEpoch(String epoch) {
+        StreamPosition start = new StreamPosition(epoch, 0);
+        if (catchingUp || !cursor.isNew(start)) {
             return;
         }
         StreamPosition before = cursor.position();
-        cursor.moveTo(top);
-        unechoed.skipped(before, top, false);
-        tellLost(unechoed.passed(cursor), LOST);
+        cursor.moveTo(start);
+        unechoed.skipped(before, start, false);
+        tellLost(unechoed.passed(cursor), LOST, "lost_in_relay");
     }
 
-    private void tellLost(List<UnechoedPosts.Post> posts, String text) {
+    private void tellLost(List<UnechoedPosts.Post> posts, String text, String reason) {
         for (UnechoedPosts.Post post : posts) {
-            metrics.messageRefused("lost_in_relay");
+            metrics.messageRefused(reason);
             connection.send(codec.encodeError("not_delivered", text, post.clientId()));
         }
     }

@@ -80,20 +80,36 @@ final class UnechoedPosts {
 
     /**
      * The socket was given the message at {@code position} and its cursor moved there: that post, if it was one of
-     * ours, is echoed. Returns the awaited posts the cursor has now passed without giving them: lost.
+     * ours, is echoed, and every post awaited ahead of it was lost (posts are numbered in the order they were
+     * sent, so an echo settles all before it, even one of an epoch the cursor never entered). Returns the awaited
+     * posts now known lost: those, and those the cursor has passed without giving them.
      */
     List<Post> delivered(StreamPosition position, StreamCursor cursor) {
         List<Post> lost = List.of();
-        while (!awaited.isEmpty() && !cursor.isNew(awaited.peekFirst().position())) {
-            Post passed = awaited.pollFirst();
-            if (!passed.position().equals(position)) {
-                if (lost.isEmpty()) {
-                    lost = new ArrayList<>(2);
-                }
-                lost.add(passed);
+        if (position != null && awaitsEchoAt(position)) {
+            for (Post oldest = awaited.pollFirst(); !oldest.position().equals(position); oldest = awaited.pollFirst()) {
+                lost = add(lost, oldest);
             }
         }
+        while (!awaited.isEmpty() && !cursor.isNew(awaited.peekFirst().position())) {
+            lost = add(lost, awaited.pollFirst());
+        }
         return lost;
+    }
+
+    private boolean awaitsEchoAt(StreamPosition position) {
+        for (Post post : awaited) {
+            if (post.position().equals(position)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Post> add(List<Post> lost, Post post) {
+        List<Post> more = lost.isEmpty() ? new ArrayList<>(2) : lost;
+        more.add(post);
+        return more;
     }
 
     /** The awaited posts the cursor has passed without giving them (after a skip): lost. */

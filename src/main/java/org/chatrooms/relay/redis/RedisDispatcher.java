@@ -32,11 +32,12 @@ import redis.clients.jedis.UnifiedJedis;
  * {@link RoomState#accept}), and calls the listener in arrival order, which is each room's id order.
  *
  * <p>Catching up (docs/streams.md): pub/sub keeps nothing for a subscriber that was away. When a room is
- * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a room's message, this thread reads the room's
- * history after the last position it delivered (one Redis round trip) and delivers what the node missed, then
+ * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a
+ * room's message, this thread reads the room's history after the last position it delivered (one Redis round trip) and delivers what the node missed, then
  * goes on with live messages, skipping those the history already had. What the history no longer holds is
- * reported to the listener as a gap, so the room's sockets are told; then the listener learns the top it read
- * ({@link RelayListener#onCaughtUp}), so sockets stop waiting for what will never come.
+ * reported to the listener as a gap, so the room's sockets are told; a stream that restarted in a new epoch and
+ * holds nothing yet is announced ({@link RelayListener#onNewEpoch}), so sockets stop waiting for what will never
+ * come.
  */
 final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable {
 
@@ -213,10 +214,15 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         for (ChatMessage message : read.messages()) {
             deliver(state, message);
         }
-        try {
-            listener.onCaughtUp(room, read.top());
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Relay listener failed on the catch-up of " + room, e);
+        String epoch = read.top().epoch();
+        if (read.messages().isEmpty() && since != null && !since.epoch().equals(epoch)) {
+            // Nothing delivered moved the sockets into the new epoch; live copies of its ids may still be queued
+            // behind this catch-up, so only the epoch is announced, at its start, never a position inside it.
+            try {
+                listener.onNewEpoch(room, epoch);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Relay listener failed on the new epoch of " + room, e);
+            }
         }
     }
 
