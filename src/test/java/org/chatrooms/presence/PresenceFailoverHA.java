@@ -69,9 +69,7 @@ class PresenceFailoverHA {
     @Test
     void clusterShardFailoverKeepsTheListRightOnBothNodes() {
         RedisClusterSetup redis = RedisClusterSetup.start();
-        toClose.add(redis::close);
-        ChatCluster nodes = new ChatCluster(RedisDeployment.cluster(redis));
-        toClose.add(nodes);
+        ChatCluster nodes = nodesOver(RedisDeployment.cluster(redis));
         int nodesSlot = redis.slotOf(nodes.prefix() + "nodes");
         RedisServer home = redis.ownerOf(nodesSlot);
         String room = null;
@@ -119,9 +117,7 @@ class PresenceFailoverHA {
     @Test
     void sentinelFailoverToAReplicaThatLacksTheLastWritesHeals() {
         RedisSentinelSetup redis = RedisSentinelSetup.start();
-        toClose.add(redis::close);
-        ChatCluster nodes = new ChatCluster(RedisDeployment.sentinel(redis));
-        toClose.add(nodes);
+        ChatCluster nodes = nodesOver(RedisDeployment.sentinel(redis));
         String room = "lobby";
         ChatServer one = nodes.startNode();
         ChatServer two = nodes.startNode();
@@ -166,6 +162,14 @@ class PresenceFailoverHA {
         // What the promoted replica had lost was announced when it was written again.
         assertNotNull(alice.awaitPresence("leave", "carol", ChatClient.TIMEOUT), "carol's ghost left");
         assertNoLeaves(alice, one, room);
+    }
+
+    /** Nodes over {@code redis}; both are closed after the test, the nodes first. */
+    private ChatCluster nodesOver(RedisDeployment redis) {
+        toClose.add(redis);
+        ChatCluster nodes = new ChatCluster(redis);
+        toClose.add(nodes);
+        return nodes;
     }
 
     private ChatClient join(ChatServer node, String room, String user) {

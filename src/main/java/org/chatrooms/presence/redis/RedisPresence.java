@@ -237,7 +237,9 @@ public final class RedisPresence implements Presence {
         String name = field(member);
         boolean announced = !member.isAnonymous();
         try {
-            written.putIfAbsent(room, datasetNow(room));
+            if (!written.containsKey(room)) {
+                written.put(room, datasetNow(room));
+            }
             run(CHANGE, List.of(keys.members(room), keys.names(room)), List.of(nodeId + "|" + name, name,
                     Integer.toString(delta), keys.channel(room),
                     announced ? RoomEvents.REDIS_MARKER + PresenceEvent.join(member).encode() : "",
@@ -396,10 +398,10 @@ public final class RedisPresence implements Presence {
         LOG.warning(() -> "Presence: this node's heartbeats did not reach Redis in time and it was taken for dead, "
                 + "or Redis lost it; its connections are registered again as node " + nodeId + " (was " + old + ")");
         heartbeat(nodeId);
-        for (RoomName room : local.keySet()) {
-            written.put(room, datasetNow(room));
-            sync(room); // the new id has no entries yet: all of the room's counts, one command
-        }
+        // The new id has no entries yet: every room is written (all its counts, one command) by the check, which
+        // leaves a room it could not reach for the next one.
+        local.keySet().forEach(room -> written.put(room, UNSURE));
+        checkDatasets();
     }
 
     private void reap(RoomName room, Set<String> dead) {
