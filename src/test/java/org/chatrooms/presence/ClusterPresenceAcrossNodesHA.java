@@ -10,6 +10,11 @@ import org.chatrooms.testing.RedisDeployment;
 class ClusterPresenceAcrossNodesHA extends PresenceAcrossNodesIT {
 
     @Override
+    protected boolean sharesRedis() {
+        return true;
+    }
+
+    @Override
     protected RedisDeployment startRedis() {
         return RedisDeployment.cluster(RedisClusterSetup.start());
     }

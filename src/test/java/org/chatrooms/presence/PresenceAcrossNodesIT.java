@@ -23,6 +23,7 @@ import org.chatrooms.testing.NodeProcess;
 import org.chatrooms.testing.RedisDeployment;
 import org.chatrooms.testing.RedisServer;
 import org.chatrooms.testing.TestLoginValve;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,8 @@ class PresenceAcrossNodesIT {
     private static final Logger LOG = Logger.getLogger(PresenceAcrossNodesIT.class.getName());
     /** docs/presence.md: 3 s heartbeat, 9 s time to live: 12 s, within the 15 s. */
     private static final Duration GHOST_BOUND = Duration.ofSeconds(15);
+    /** The Redis of a class whose tests share one ({@link #sharesRedis}), until its last test ran. */
+    private static RedisDeployment classRedis;
     private RedisDeployment redis;
     private ChatCluster cluster;
     private ChatServer one;
@@ -58,9 +61,32 @@ class PresenceAcrossNodesIT {
         return RedisDeployment.standalone(server, server.url());
     }
 
+    /**
+     * Whether the class's tests share one Redis: for the modes whose setup takes seconds (Sentinel, Cluster); each
+     * test's nodes have a key prefix of their own ({@link ChatCluster}), so they never see each other's rooms.
+     */
+    protected boolean sharesRedis() {
+        return false;
+    }
+
+    @AfterAll
+    static void stopClassRedis() {
+        if (classRedis != null) {
+            classRedis.close();
+            classRedis = null;
+        }
+    }
+
     @BeforeEach
     void start() {
-        redis = startRedis();
+        if (!sharesRedis()) {
+            redis = startRedis();
+        } else {
+            if (classRedis == null) {
+                classRedis = startRedis();
+            }
+            redis = classRedis;
+        }
         cluster = new ChatCluster(redis);
         one = cluster.startNode();
         two = cluster.startNode();
@@ -72,7 +98,9 @@ class PresenceAcrossNodesIT {
         try {
             cluster.close();
         } finally {
-            redis.close();
+            if (!sharesRedis()) {
+                redis.close();
+            }
         }
     }
 

@@ -7,6 +7,11 @@ import org.chatrooms.testing.RedisSentinelSetup;
 class SentinelPresenceAcrossNodesHA extends PresenceAcrossNodesIT {
 
     @Override
+    protected boolean sharesRedis() {
+        return true;
+    }
+
+    @Override
     protected RedisDeployment startRedis() {
         return RedisDeployment.sentinel(RedisSentinelSetup.start());
     }

@@ -100,6 +100,7 @@ public final class RedisPresence implements Presence {
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong reaps = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong rejoins = new AtomicLong();
     private Supplier<Collection<RoomName>> hostedRooms = List::of;
     /** This node's id in Redis; changed (on the presence thread) only when the node registers again. */
     private volatile String nodeId = newNodeId();
@@ -149,6 +150,11 @@ public final class RedisPresence implements Presence {
     /** Rooms whose entries this node wrote again because their server had changed data (or it took a new id). */
     public long syncs() {
         return syncs.get();
+    }
+
+    /** Times this node found itself taken for dead (or lost by Redis) and registered again under a new id. */
+    public long rejoins() {
+        return rejoins.get();
     }
 
     @Override
@@ -395,6 +401,7 @@ public final class RedisPresence implements Presence {
         String old = nodeId;
         run(RETIRE, List.of(keys.nodes()), List.of(old));
         nodeId = newNodeId();
+        rejoins.incrementAndGet();
         LOG.warning(() -> "Presence: this node's heartbeats did not reach Redis in time and it was taken for dead, "
                 + "or Redis lost it; its connections are registered again as node " + nodeId + " (was " + old + ")");
         heartbeat(nodeId);

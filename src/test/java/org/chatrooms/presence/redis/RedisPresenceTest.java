@@ -211,6 +211,37 @@ class RedisPresenceTest extends PresenceContractTest {
         assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(node));
     }
 
+    /**
+     * Redis (here: the server of the nodes' set) answering nobody for longer than the time to live, as during a
+     * failover: when it is back, no node takes itself or another for dead (no leave, nobody registers again),
+     * because every node alive before the silence has its deadline moved on by it.
+     */
+    @Test
+    void aSilenceOfRedisItselfMakesNoLiveNodeDead() {
+        Node a = node();
+        Node b = node();
+        Member bob = new Member("bob", false);
+        b.presence.join(ROOM, bob);
+        assertEquals(PresenceEvent.join(bob), a.nextEvent());
+        assertEquals(PresenceEvent.join(bob), b.nextEvent());
+        RedisPresence first = (RedisPresence) a.presence;
+        RedisPresence second = (RedisPresence) b.presence;
+        long pause = HEARTBEAT.multipliedBy(5).toMillis(); // over the 3-interval time to live
+        try (var admin = admin(prefix + "nodes")) {
+            admin.clientPause(pause);
+        }
+        long until = System.nanoTime() + pause * 1_000_000;
+        long beatsA = first.heartbeats();
+        long beatsB = second.heartbeats();
+        org.chatrooms.testing.Eventually.until("two heartbeats each after the silence", Duration.ofSeconds(20),
+                () -> System.nanoTime() > until && first.heartbeats() >= beatsA + 2 && second.heartbeats() >= beatsB + 2);
+        assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(a));
+        a.assertNoEvent();
+        b.assertNoEvent();
+        // (Sentinel: the sentinels also fail the paused primary over; the nodes then rewrite their rooms, as they should.)
+        assertEquals(0, first.rejoins() + second.rejoins(), "a node registered again: it was taken for dead");
+    }
+
     @Test
     void aListLeavesOutNodesKnownDeadAndAStoppedNodeRemovesItsEntries() {
         Node a = node();
