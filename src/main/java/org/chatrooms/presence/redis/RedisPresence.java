@@ -61,7 +61,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * (12 s with the default 3 s heartbeat and 9 s ttl).
  *
  * <p>Threads: {@code chat-redis-presence-<node>-1} runs every call in the order made (so a connection's join
- * always precedes its leave), and what heartbeats found (reaping, registering again); public methods only queue.
+ * always precedes its leave), and what heartbeats found (reaping, registering again, the data check); public
+ * methods only queue. {@code nodes} (thread-safe) is shared by both threads, two connections per server.
  * {@code chat-redis-presence-<node>-heartbeat-1} only sends the heartbeats, so a long queue of calls (a node's
  * sockets all coming back at once) cannot delay them into a false death; it hands its findings to the first
  * thread. The node's own counts ({@code local}) and which data its writes went to ({@code written},
