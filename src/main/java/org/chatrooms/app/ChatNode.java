@@ -21,7 +21,6 @@ import org.chatrooms.relay.InMemoryRelay;
 import org.chatrooms.relay.Relay;
 import org.chatrooms.relay.redis.RedisRelay;
 import org.chatrooms.relay.redis.RedisRelayConfig;
-import org.chatrooms.relay.redis.RedisTopology;
 import org.chatrooms.socket.ClientConnection;
 import org.chatrooms.socket.OriginPolicy;
 import org.chatrooms.socket.SocketCaps;
@@ -89,17 +88,8 @@ public final class ChatNode implements AutoCloseable {
         if (config.redis().isPresent()) {
             RedisRelayConfig redis = config.redis().get();
             RedisRelay relay = new RedisRelay(redis, config.retention(), metrics);
-            if (redis.topology() instanceof RedisTopology.Standalone) {
-                return new ChatNode(config, relay, new RedisPresence(redis, heartbeat), metrics);
-            }
-            // Presence rides on classic pub/sub and one server's keys; in Sentinel and Cluster mode each node lists
-            // its own sockets only (docs/presence.md), until presence learns those modes too.
-            LOG.warning("Presence across nodes is not available in Redis Sentinel or Cluster mode yet: each node "
-                    + "lists and announces only its own sockets");
-            LocalRoomEvents events = new LocalRoomEvents();
-            ChatNode node = new ChatNode(config, relay, new InMemoryPresence(events), metrics);
-            events.deliverTo(node.hub().relayListener());
-            return node;
+            // In every Redis mode (one server, Sentinel, Cluster): docs/presence.md.
+            return new ChatNode(config, relay, new RedisPresence(redis, heartbeat), metrics);
         }
         InMemoryRelay relay = new InMemoryRelay(config.retention(), java.time.Clock.systemUTC());
         return new ChatNode(config, relay, new InMemoryPresence(relay), metrics);

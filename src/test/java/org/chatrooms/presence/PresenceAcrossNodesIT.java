@@ -20,8 +20,10 @@ import org.chatrooms.dev.ChatServer;
 import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.ChatCluster;
 import org.chatrooms.testing.NodeProcess;
+import org.chatrooms.testing.RedisDeployment;
 import org.chatrooms.testing.RedisServer;
 import org.chatrooms.testing.TestLoginValve;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Presence on two nodes of the built WAR sharing one real Redis: the list on join and the join and leave frames
  * on both nodes, one join and one leave for two tabs of a name, anonymous connections counted and not announced,
- * the verified flag, and a node killed with SIGKILL whose users leave within the ghost bound (measured).
+ * the verified flag, and a node killed with SIGKILL whose users leave within the ghost bound (measured). Runs
+ * against one redis-server; {@link SentinelPresenceAcrossNodesHA} and {@link ClusterPresenceAcrossNodesHA} run the
+ * same tests in the other two modes; shard failovers: {@link PresenceFailoverHA}.
  *
  * <p>"No frame about X" is checked against a marker: a later join on the same node, whose presence call runs
  * after the one under test, and whose announcement Redis publishes after any the one under test could have made;
@@ -42,16 +46,47 @@ class PresenceAcrossNodesIT {
     private static final Logger LOG = Logger.getLogger(PresenceAcrossNodesIT.class.getName());
     /** docs/presence.md: 3 s heartbeat, 9 s time to live: 12 s, within the 15 s. */
     private static final Duration GHOST_BOUND = Duration.ofSeconds(15);
-    private RedisServer redis;
+    /** The Redis of a class whose tests share one ({@link #sharesRedis}), until its last test ran. */
+    private static RedisDeployment classRedis;
+    private RedisDeployment redis;
     private ChatCluster cluster;
     private ChatServer one;
     private ChatServer two;
     private final List<ChatClient> clients = new ArrayList<>();
     private int markers;
 
+    /** The Redis the nodes share; each test gets a fresh one. */
+    protected RedisDeployment startRedis() {
+        RedisServer server = RedisServer.start();
+        return RedisDeployment.standalone(server, server.url());
+    }
+
+    /**
+     * Whether the class's tests share one Redis: for the modes whose setup takes seconds (Sentinel, Cluster); each
+     * test's nodes have a key prefix of their own ({@link ChatCluster}), so they never see each other's rooms.
+     */
+    protected boolean sharesRedis() {
+        return false;
+    }
+
+    @AfterAll
+    static void stopClassRedis() {
+        if (classRedis != null) {
+            classRedis.close();
+            classRedis = null;
+        }
+    }
+
     @BeforeEach
     void start() {
-        redis = RedisServer.start();
+        if (!sharesRedis()) {
+            redis = startRedis();
+        } else {
+            if (classRedis == null) {
+                classRedis = startRedis();
+            }
+            redis = classRedis;
+        }
         cluster = new ChatCluster(redis);
         one = cluster.startNode();
         two = cluster.startNode();
@@ -63,7 +98,9 @@ class PresenceAcrossNodesIT {
         try {
             cluster.close();
         } finally {
-            redis.close();
+            if (!sharesRedis()) {
+                redis.close();
+            }
         }
     }
 
@@ -228,7 +265,7 @@ class PresenceAcrossNodesIT {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
             LOG.info(() -> "SIGKILLed node's users left the other node's list after " + took.toMillis() + " ms");
-            System.out.println("PRESENCE-GHOST-MS " + took.toMillis());
+            System.out.println("PRESENCE-GHOST-MS " + getClass().getSimpleName() + " " + took.toMillis());
             assertEquals(Set.of("kim", "lee"), left);
             assertTrue(took.compareTo(GHOST_BOUND) <= 0, "ghosts stayed " + took);
             ChatClient later = join(two, "crash", "later");

@@ -79,6 +79,13 @@ public final class RedisSentinelSetup implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no server on the primary's port " + port));
     }
 
+    /** A running server the sentinels do not name as primary. */
+    public RedisServer replica() {
+        int port = currentPrimaryPort();
+        return servers.stream().filter(s -> s.port() != port && s.isRunning()).findFirst()
+                .orElseThrow(() -> new AssertionError("no running replica"));
+    }
+
     public int currentPrimaryPort() {
         try (Jedis jedis = sentinels.get(0).admin()) {
             return Integer.parseInt(jedis.sentinelGetMasterAddrByName(MASTER).get(1));

@@ -23,7 +23,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.chatrooms.concurrent.OwnedThreads;
 import org.chatrooms.presence.InMemoryPresence;
 import org.chatrooms.presence.Member;
@@ -33,12 +32,10 @@ import org.chatrooms.presence.PresenceEvent;
 import org.chatrooms.relay.RelayUnavailableException;
 import org.chatrooms.relay.RoomEvents;
 import org.chatrooms.relay.redis.LuaScript;
+import org.chatrooms.relay.redis.RedisNodes;
 import org.chatrooms.relay.redis.RedisRelayConfig;
 import org.chatrooms.room.RoomName;
 
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -52,17 +49,26 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * one command per hosted room per death) and so announces their leaves. {@link #list} leaves dead nodes'
  * entries out (and reaps them). A restarted node has a new id, so nothing of the old one comes back.
  *
+ * <p>Topologies: the calls go through {@link RedisNodes}, as the relay's do (one server, Sentinel following
+ * {@code +switch-master}, Cluster routing by the room's hash tag); in a Cluster the scripts announce with SPUBLISH
+ * on the room's sharded channel. After each heartbeat the node asks each server that holds its rooms which
+ * history of data it serves ({@link RedisNodes#datasetOf}); where that changed since this node wrote a room (a
+ * replica promoted, perhaps without the last writes; a restart without data), it makes its entries in the room
+ * exactly what it holds again ({@code sync.lua}), announcing what had been lost.
+ *
  * <p>Ghost bound: a node killed just after its heartbeat is listed until its deadline, {@code ttl} later, and
  * seen dead at the next heartbeat of another node, at most {@code heartbeat} after that: {@code ttl + heartbeat}
  * (12 s with the default 3 s heartbeat and 9 s ttl).
  *
  * <p>Threads: {@code chat-redis-presence-<node>-1} runs every call in the order made (so a connection's join
- * always precedes its leave), and what heartbeats found (reaping, registering again); public methods only queue.
+ * always precedes its leave), and what heartbeats found (reaping, registering again, the data check); public
+ * methods only queue. {@code nodes} (thread-safe) is shared by both threads, two connections per server.
  * {@code chat-redis-presence-<node>-heartbeat-1} only sends the heartbeats, so a long queue of calls (a node's
  * sockets all coming back at once) cannot delay them into a false death; it hands its findings to the first
- * thread. The node's own counts ({@code local}) are touched only on the first thread: they are re-registered
- * under a new node id should this node find itself declared dead (its heartbeats did not reach Redis for
- * {@code ttl}), and removed on {@link #close}.
+ * thread. The node's own counts ({@code local}) and which data its writes went to ({@code written},
+ * {@code datasets}) are touched only on the first thread: the counts are re-registered under a new node id should
+ * this node find itself declared dead (its heartbeats did not reach Redis for {@code ttl}), written again to a
+ * room whose server lost them, and removed on {@link #close}.
  */
 public final class RedisPresence implements Presence {
 
@@ -71,6 +77,9 @@ public final class RedisPresence implements Presence {
     private static final LuaScript REAP = LuaScript.of(RedisPresence.class, "reap.lua");
     private static final LuaScript HEARTBEAT = LuaScript.of(RedisPresence.class, "heartbeat.lua");
     private static final LuaScript RETIRE = LuaScript.of(RedisPresence.class, "retire.lua");
+    private static final LuaScript SYNC = LuaScript.of(RedisPresence.class, "sync.lua");
+    /** A room whose last write may not have reached Redis: the next check writes it again. */
+    private static final String UNSURE = "";
     /** Calls waiting for Redis; beyond this presence changes are refused (and logged) rather than memory grow. */
     static final int QUEUE_CAPACITY = 10_000;
     /** How long a room's presence keys live after their last change. */
@@ -78,11 +87,12 @@ public final class RedisPresence implements Presence {
     /** Dead nodes stay in the sorted set longer than any room's presence lives. */
     static final Duration KEEP_DEAD = KEY_TTL.plusHours(1);
 
-    private final RedisRelayConfig config;
     private final PresenceKeys keys;
     private final Duration heartbeat;
     private final Duration ttl;
-    private final RedisClient client;
+    private final RedisNodes nodes;
+    /** Cluster: announcements go out with SPUBLISH on the room's sharded channel ('1' to the scripts). */
+    private final String sharded;
     private final OwnedThreads threads;
     private final ScheduledThreadPoolExecutor executor;
     private final OwnedThreads beatThreads;
@@ -90,6 +100,8 @@ public final class RedisPresence implements Presence {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong reaps = new AtomicLong();
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong rejoins = new AtomicLong();
     private Supplier<Collection<RoomName>> hostedRooms = List::of;
     /** This node's id in Redis; changed (on the presence thread) only when the node registers again. */
     private volatile String nodeId = newNodeId();
@@ -99,22 +111,26 @@ public final class RedisPresence implements Presence {
     // Presence thread only:
     private final Map<RoomName, Map<Member, Integer>> local = new HashMap<>();
     private Set<String> knownDead = Set.of();
+    /**
+     * Rooms this node wrote since the last check, and those it holds connections in, each with the dataset
+     * ({@link RedisNodes#datasetOf}) its writes there went to, or {@link #UNSURE}.
+     */
+    private final Map<RoomName, String> written = new HashMap<>();
+    /** The dataset each server (shard) served at the last check. */
+    private final Map<Object, String> datasets = new HashMap<>();
 
     /**
      * @param heartbeat how often this node proves it lives; its entries count as gone {@code 3 * heartbeat}
      *                  after its last heartbeat
      */
     public RedisPresence(RedisRelayConfig config, Duration heartbeat) {
-        this.config = config;
         this.keys = new PresenceKeys(config.prefix());
         this.heartbeat = heartbeat;
         this.ttl = heartbeat.multipliedBy(3);
         String name = "chat-redis-presence-" + nodeId;
-        this.client = RedisClient.builder()
-                .hostAndPort(config.address())
-                .clientConfig(config.clientConfig("chat-" + nodeId + "-presence"))
-                .poolConfig(poolConfig(config))
-                .build();
+        // Two connections (per server): the presence thread's and the heartbeat thread's.
+        this.nodes = new RedisNodes(config, "chat-" + nodeId + "-presence", RedisNodes.pool(config, 2));
+        this.sharded = nodes.isCluster() ? "1" : "0";
         this.threads = new OwnedThreads(name);
         this.executor = new ScheduledThreadPoolExecutor(1, threads);
         this.beatThreads = new OwnedThreads(name + "-heartbeat");
@@ -130,6 +146,16 @@ public final class RedisPresence implements Presence {
     /** Heartbeat commands sent so far (one per interval). */
     public long heartbeats() {
         return heartbeats.get();
+    }
+
+    /** Rooms whose entries this node wrote again because their server had changed data (or it took a new id). */
+    public long syncs() {
+        return syncs.get();
+    }
+
+    /** Times this node found itself taken for dead (or lost by Redis) and registered again under a new id. */
+    public long rejoins() {
+        return rejoins.get();
     }
 
     @Override
@@ -169,7 +195,7 @@ public final class RedisPresence implements Presence {
     @Override
     public CompletionStage<List<PresenceEntry>> list(RoomName room) {
         return call(() -> {
-            Map<String, String> fields = client.hgetAll(keys.members(room));
+            Map<String, String> fields = nodes.commands().hgetAll(keys.members(room));
             Map<Member, Integer> counts = new HashMap<>();
             Set<String> ghosts = new HashSet<>();
             fields.forEach((field, value) -> {
@@ -209,19 +235,98 @@ public final class RedisPresence implements Presence {
                     + "drop it within " + ghostBound(), e);
         }
         threads.shutdown(executor, OwnedThreads.STOP_TIMEOUT);
-        client.close();
+        nodes.close();
     }
 
     // ---- presence thread ----
 
     private void change(RoomName room, Member member, int delta) {
-        String name = (member.verified() ? "1|" : "0|") + member.user();
+        String name = field(member);
         boolean announced = !member.isAnonymous();
-        run(CHANGE, List.of(keys.members(room), keys.names(room)), List.of(nodeId + "|" + name, name,
-                Integer.toString(delta), keys.channel(room),
-                announced ? RoomEvents.REDIS_MARKER + PresenceEvent.join(member).encode() : "",
-                announced ? RoomEvents.REDIS_MARKER + PresenceEvent.leave(member).encode() : "",
+        try {
+            if (!written.containsKey(room)) {
+                written.put(room, datasetNow(room));
+            }
+            run(CHANGE, List.of(keys.members(room), keys.names(room)), List.of(nodeId + "|" + name, name,
+                    Integer.toString(delta), keys.channel(room),
+                    announced ? RoomEvents.REDIS_MARKER + PresenceEvent.join(member).encode() : "",
+                    announced ? RoomEvents.REDIS_MARKER + PresenceEvent.leave(member).encode() : "",
+                    Long.toString(KEY_TTL.toMillis()), sharded));
+        } catch (JedisException e) {
+            written.put(room, UNSURE); // perhaps applied, perhaps not: the next check that reaches Redis makes it so
+            throw e;
+        }
+    }
+
+    /** The dataset the server holding {@code room} served at the last check, or as it answers now. */
+    private String datasetNow(RoomName room) {
+        String sample = keys.members(room);
+        Object shard = nodes.shardOf(sample);
+        String known = datasets.get(shard);
+        if (known == null) {
+            known = nodes.datasetOf(sample);
+            datasets.put(shard, known);
+        }
+        return known;
+    }
+
+    /**
+     * Asks each server that holds a room this node wrote which data it serves (one command per server, not per
+     * room); a room whose server serves other data than the one this node's writes went to (a replica promoted
+     * without the last of them, a restart without persistence, or a write that failed) gets this node's entries
+     * written again. Rooms this node no longer holds anything in are checked once more, then forgotten: their last
+     * leave is then known to have stayed.
+     */
+    private void checkDatasets() {
+        if (written.isEmpty()) {
+            return;
+        }
+        Map<Object, List<RoomName>> byShard = new HashMap<>();
+        for (RoomName room : written.keySet()) {
+            byShard.computeIfAbsent(nodes.shardOf(keys.members(room)), s -> new ArrayList<>()).add(room);
+        }
+        datasets.clear();
+        for (Map.Entry<Object, List<RoomName>> shard : byShard.entrySet()) {
+            String now;
+            try {
+                now = nodes.datasetOf(keys.members(shard.getValue().get(0)));
+            } catch (JedisException e) {
+                nodes.refreshSlots(); // it may have failed over: the next check asks the new primary
+                failed("data check", e);
+                continue;
+            }
+            datasets.put(shard.getKey(), now);
+            for (RoomName room : shard.getValue()) {
+                if (!now.equals(written.get(room))) {
+                    sync(room);
+                }
+                if (local.containsKey(room)) {
+                    written.put(room, now);
+                } else {
+                    written.remove(room);
+                }
+            }
+        }
+    }
+
+    /** Makes this node's entries in {@code room} exactly its local counts, announcing what that changes. */
+    private void sync(RoomName room) {
+        List<String> args = new ArrayList<>(List.of(nodeId, keys.channel(room), RoomEvents.REDIS_MARKER, sharded,
                 Long.toString(KEY_TTL.toMillis())));
+        local.getOrDefault(room, Map.of()).forEach((member, count) -> {
+            args.add(field(member));
+            args.add(Integer.toString(count));
+        });
+        Object changed = run(SYNC, List.of(keys.members(room), keys.names(room)), args);
+        syncs.incrementAndGet();
+        if (!Long.valueOf(0).equals(changed)) {
+            LOG.info(() -> "Presence: Redis had lost " + changed + " of this node's entries in room " + room
+                    + "; written again");
+        }
+    }
+
+    private static String field(Member member) {
+        return (member.verified() ? "1|" : "0|") + member.user();
     }
 
     // ---- heartbeat thread: never waits behind the presence calls, so a busy node is not taken for dead ----
@@ -250,7 +355,8 @@ public final class RedisPresence implements Presence {
 
     private List<?> heartbeat(String id) {
         List<?> reply = (List<?>) run(HEARTBEAT, List.of(keys.nodes()), List.of(id, Long.toString(ttl.toMillis()),
-                Long.toString(KEEP_DEAD.toMillis()), id.equals(beatenId) ? "1" : "0"));
+                Long.toString(KEEP_DEAD.toMillis()), id.equals(beatenId) ? "1" : "0",
+                Long.toString(heartbeat.multipliedBy(2).toMillis())));
         beatenId = id;
         return reply;
     }
@@ -266,6 +372,7 @@ public final class RedisPresence implements Presence {
                 }
                 return; // an id this node already left behind
             }
+            checkDatasets();
             Set<String> fresh = new HashSet<>(dead);
             fresh.removeAll(knownDead);
             knownDead = dead;
@@ -295,16 +402,21 @@ public final class RedisPresence implements Presence {
         String old = nodeId;
         run(RETIRE, List.of(keys.nodes()), List.of(old));
         nodeId = newNodeId();
+        rejoins.incrementAndGet();
         LOG.warning(() -> "Presence: this node's heartbeats did not reach Redis in time and it was taken for dead, "
                 + "or Redis lost it; its connections are registered again as node " + nodeId + " (was " + old + ")");
         heartbeat(nodeId);
-        local.forEach((room, counts) -> counts.forEach((member, count) -> change(room, member, count)));
+        // The new id has no entries yet: every room is written (all its counts, one command) by the check, which
+        // leaves a room it could not reach for the next one.
+        local.keySet().forEach(room -> written.put(room, UNSURE));
+        checkDatasets();
     }
 
     private void reap(RoomName room, Set<String> dead) {
-        List<String> args = new ArrayList<>(dead.size() + 2);
+        List<String> args = new ArrayList<>(dead.size() + 3);
         args.add(keys.channel(room));
         args.add(RoomEvents.REDIS_MARKER);
+        args.add(sharded);
         args.addAll(dead);
         run(REAP, List.of(keys.members(room), keys.names(room)), args);
         reaps.incrementAndGet();
@@ -312,9 +424,10 @@ public final class RedisPresence implements Presence {
 
     private Object run(LuaScript script, List<String> keyNames, List<String> args) {
         try {
-            return client.evalsha(script.sha(), keyNames, args);
+            return nodes.commands().evalsha(script.sha(), keyNames, args);
         } catch (JedisNoScriptException e) {
-            return client.eval(script.text(), keyNames, args); // Redis restarted: EVAL caches it again
+            // Redis restarted or failed over (in a Cluster: this room's shard): EVAL caches it again
+            return nodes.commands().eval(script.text(), keyNames, args);
         }
     }
 
@@ -370,17 +483,4 @@ public final class RedisPresence implements Presence {
     private static String text(Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
-
-    private static GenericObjectPoolConfig<Connection> poolConfig(RedisRelayConfig config) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(2); // the presence thread's and the heartbeat thread's
-        pool.setMaxIdle(2);
-        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // see RedisRelay: no shared evictor thread
-        pool.setMaxWait(config.timings().ioTimeout());
-        pool.setJmxEnabled(false);
-        return pool;
-    }
-
-
-
 }

@@ -1,5 +1,7 @@
 package org.chatrooms.relay.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +15,13 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
@@ -44,9 +48,10 @@ import redis.clients.jedis.util.Pool;
  *       {@link #primaryOf(int)} names the shard that owns a room's slot, where its sharded subscription goes.</li>
  * </ul>
  * Thread-safe. The Jedis clients' own helper threads (Sentinel's {@code +switch-master} listeners) are stopped by
- * {@link #close}.
+ * {@link #close}. Public for presence ({@code org.chatrooms.presence.redis}), whose scripts go where the room's keys
+ * are, by the same rules; each user makes its own instance (its own pool).
  */
-final class RedisNodes implements AutoCloseable {
+public final class RedisNodes implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisNodes.class.getName());
 
@@ -61,7 +66,7 @@ final class RedisNodes implements AutoCloseable {
     /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
     private final LazySentinelProvider sentinelProvider;
 
-    RedisNodes(RedisRelayConfig config, String clientName, GenericObjectPoolConfig<Connection> pool) {
+    public RedisNodes(RedisRelayConfig config, String clientName, GenericObjectPoolConfig<Connection> pool) {
         this.config = config;
         JedisClientConfig clientConfig = config.clientConfig(clientName);
         RedisTopology topology = config.topology();
@@ -111,12 +116,28 @@ final class RedisNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * A pool of at most {@code size} connections (per server, in a Cluster) with no evictor: its timer thread is
+     * shared by every pool in the class loader and outlives a redeploy's close() for a while; dead idle connections
+     * are cleared on reconnect instead. Borrowing waits at most as long as any command may take.
+     */
+    public static GenericObjectPoolConfig<Connection> pool(RedisRelayConfig config, int size) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(size);
+        pool.setMaxIdle(size);
+        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1));
+        pool.setMaxWait(config.timings().ioTimeout());
+        // Pools register an MBean per instance by default; several nodes or redeploys in one JVM would pile up names.
+        pool.setJmxEnabled(false);
+        return pool;
+    }
+
     /** The pooled client the scripts run through. Cluster: throws a Jedis exception while no seed answered yet. */
-    UnifiedJedis commands() {
+    public UnifiedJedis commands() {
         return clusterFactory == null ? client : cluster().commands();
     }
 
-    boolean isCluster() {
+    public boolean isCluster() {
         return clusterFactory != null;
     }
 
@@ -182,12 +203,12 @@ final class RedisNodes implements AutoCloseable {
     }
 
     /** Which server a key's commands go to now; one value for all keys unless this is a Cluster. */
-    Object shardOf(String sampleKey) {
+    public Object shardOf(String sampleKey) {
         return clusterFactory == null ? "" : cluster().provider().getNode(slotOf(sampleKey));
     }
 
     /** Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). */
-    boolean refreshSlots() {
+    public boolean refreshSlots() {
         if (clusterFactory == null) {
             return true;
         }
@@ -198,6 +219,20 @@ final class RedisNodes implements AutoCloseable {
             LOG.log(Level.FINE, "Could not refresh the cluster's slots", e);
             return false;
         }
+    }
+
+    /**
+     * Which history of data the server holding {@code sampleKey} serves: its replication id ({@code INFO
+     * replication}'s {@code master_replid}; a replica reports its primary's). A primary's id changes when a replica
+     * is promoted in its place and when it restarts without its data, so a changed id means writes acknowledged
+     * before may be gone. Throws a Jedis exception when the server cannot be reached.
+     */
+    public String datasetOf(String sampleKey) {
+        Object reply = commands().sendCommand(sampleKey, Protocol.Command.INFO, "replication");
+        String info = reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+        return info.lines().filter(line -> line.startsWith("master_replid:")).findFirst()
+                .map(line -> line.substring("master_replid:".length()).trim())
+                .orElseThrow(() -> new JedisException("INFO replication names no master_replid"));
     }
 
     static int slotOf(String key) {

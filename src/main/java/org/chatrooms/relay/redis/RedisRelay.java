@@ -1,6 +1,5 @@
 package org.chatrooms.relay.redis;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -10,7 +9,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.chatrooms.metrics.ChatMetrics;
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.protocol.ChatPost;
@@ -23,8 +21,6 @@ import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.relay.redis.JoinedRooms.RoomState;
 import org.chatrooms.room.RoomName;
 
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPoolConfig;
 
 /**
  * The relay for several nodes: every node publishes to Redis and receives, through one subscribed connection, the
@@ -85,7 +81,7 @@ public final class RedisRelay implements Relay {
         this.retention = retention;
         this.nodeId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.keys = new RedisKeys(config.prefix());
-        this.nodes = new RedisNodes(config, "chat-" + nodeId + "-publisher", poolConfig(config));
+        this.nodes = new RedisNodes(config, "chat-" + nodeId + "-publisher", RedisNodes.pool(config, POOL_SIZE));
         this.scripts = new StreamScripts(keys, retention, rotations, nodes.isCluster());
         this.pipeline = new ScriptPipeline(nodeId, nodes, scripts, () -> isSubscribed(),
                 config.timings().pingInterval().dividedBy(4));
@@ -200,20 +196,6 @@ public final class RedisRelay implements Relay {
 
     private Collection<String> joinedChannels() {
         return rooms.names().stream().map(keys::roomChannel).toList();
-    }
-
-    private static GenericObjectPoolConfig<Connection> poolConfig(RedisRelayConfig config) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(POOL_SIZE);
-        pool.setMaxIdle(POOL_SIZE);
-        // No evictor: its timer thread is shared by every pool in the class loader and outlives a redeploy's
-        // close() for a while; dead idle connections are cleared on reconnect instead.
-        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1));
-        // Borrowing waits at most as long as any command may take.
-        pool.setMaxWait(config.timings().ioTimeout());
-        // Pools register an MBean per instance by default; several nodes or redeploys in one JVM would pile up names.
-        pool.setJmxEnabled(false);
-        return pool;
     }
 
     private static <T> CompletionStage<T> unavailable(String why) {

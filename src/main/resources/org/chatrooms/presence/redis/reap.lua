@@ -2,10 +2,12 @@
 -- Deaths are rare: this reads the whole room hash (O(entries)). The entries are gone once one node ran it, so
 -- several nodes reaping the same room announce each leave once.
 -- KEYS[1] the room's presence hash, KEYS[2] its names hash (see change.lua)
--- ARGV[1] the room's channel, ARGV[2] the room-event marker, ARGV[3...] the dead nodes' ids
+-- ARGV[1] the room's channel, ARGV[2] the room-event marker, ARGV[3] '1' when the channel is sharded (SPUBLISH)
+-- else '0', ARGV[4...] the dead nodes' ids
 -- Returns the number of members announced as leaving.
+local publish = ARGV[3] == '1' and 'SPUBLISH' or 'PUBLISH'
 local dead = {}
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   dead[ARGV[i]] = true
 end
 local fields = redis.call('HGETALL', KEYS[1])
@@ -19,7 +21,7 @@ for i = 1, #fields, 2 do
       redis.call('HDEL', KEYS[2], name)
       local verified, user = string.match(name, '^([01])|(.*)$')
       if user and (verified == '1' or user ~= 'anonymous') then
-        redis.call('PUBLISH', ARGV[1], ARGV[2] .. cjson.encode({t = 'leave', u = user, v = verified == '1'}))
+        redis.call(publish, ARGV[1], ARGV[2] .. cjson.encode({t = 'leave', u = user, v = verified == '1'}))
         left = left + 1
       end
     end

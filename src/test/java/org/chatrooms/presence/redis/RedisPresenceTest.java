@@ -22,16 +22,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import redis.clients.jedis.Jedis;
+
 /**
  * The presence contract for the Redis implementation against a real redis-server, plus what only several nodes
  * have: one list over both nodes, announcements on both, and a dead node's entries reaped within a heartbeat.
  * The nodes of one test share a key prefix; a heartbeat of 1 s keeps the reaping test short.
+ * {@link SentinelRedisPresenceTest} and {@link ClusterRedisPresenceTest} run the same tests in the other two modes
+ * (they hide {@link #startRedis} and {@link #stopRedis} and say where keys live).
  */
 class RedisPresenceTest extends PresenceContractTest {
 
-    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    protected static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static RedisServer redis;
-    private String prefix;
+    protected String prefix;
 
     @BeforeAll
     static void startRedis() {
@@ -49,10 +53,33 @@ class RedisPresenceTest extends PresenceContractTest {
         prefix = "test-" + UUID.randomUUID() + ":";
     }
 
+    /** The nodes' settings, in this class's Redis mode, under this test's prefix. */
+    protected RedisRelayConfig config() {
+        return RedisRelayConfig.parse(redis.url(), prefix);
+    }
+
+    /** An admin connection to the primary that holds {@code key}. */
+    protected Jedis admin(String key) {
+        return redis.admin();
+    }
+
+    /** Every primary (where INFO commandstats counts this test's commands). */
+    protected List<RedisServer> primaries() {
+        return List.of(redis);
+    }
+
     @Override
     protected Node startNode() {
-        RedisRelayConfig config = RedisRelayConfig.parse(redis.url(), prefix);
+        RedisRelayConfig config = config();
         return new Node(new RedisRelay(config, StreamRetention.DEFAULT), relay -> new RedisPresence(config, HEARTBEAT));
+    }
+
+    private String members() {
+        return prefix + "room:{lobby}:presence";
+    }
+
+    private String names() {
+        return prefix + "room:{lobby}:names";
     }
 
     @Test
@@ -82,13 +109,13 @@ class RedisPresenceTest extends PresenceContractTest {
         survivor.presence.join(ROOM, shared);
         assertEquals(PresenceEvent.join(shared), survivor.nextEvent());
         // A node that died a moment ago: its deadline passed, its entries are still in the room.
-        try (var admin = redis.admin()) {
-            long now = Long.parseLong(admin.time().get(0)) * 1000;
-            admin.zadd(prefix + "nodes", now - 1, "deadbeef");
-            admin.hset(prefix + "room:{lobby}:presence", "deadbeef|0|ghost", "2");
-            admin.hset(prefix + "room:{lobby}:names", "0|ghost", "2");
-            admin.hset(prefix + "room:{lobby}:presence", "deadbeef|0|shared", "1");
-            admin.hincrBy(prefix + "room:{lobby}:names", "0|shared", 1);
+        try (var nodes = admin(prefix + "nodes"); var room = admin(members())) {
+            long now = Long.parseLong(nodes.time().get(0)) * 1000;
+            nodes.zadd(prefix + "nodes", now - 1, "deadbeef");
+            room.hset(members(), "deadbeef|0|ghost", "2");
+            room.hset(names(), "0|ghost", "2");
+            room.hset(members(), "deadbeef|0|shared", "1");
+            room.hincrBy(names(), "0|shared", 1);
         }
         long start = System.nanoTime();
         assertEquals(PresenceEvent.leave(ghost), survivor.nextEvent(Duration.ofSeconds(3)));
@@ -114,22 +141,22 @@ class RedisPresenceTest extends PresenceContractTest {
             presence.join(room, Member.ANONYMOUS);
         }
         list(node); // all joins done
-        try (var admin = redis.admin()) {
+        {
             long beatsBefore = presence.heartbeats();
-            Map<String, Long> before = calls(admin.info("commandstats"));
+            Map<String, Long> before = calls();
             org.chatrooms.testing.Eventually.until("3 heartbeats", Duration.ofSeconds(10),
                     () -> presence.heartbeats() >= beatsBefore + 3);
-            Map<String, Long> after = calls(admin.info("commandstats"));
+            Map<String, Long> after = calls();
             long beats = presence.heartbeats() - beatsBefore;
             long sent = after.getOrDefault("evalsha", 0L) - before.getOrDefault("evalsha", 0L)
                     + after.getOrDefault("eval", 0L) - before.getOrDefault("eval", 0L);
             System.out.println("PRESENCE-HEARTBEAT " + beats + " heartbeats, " + sent + " script calls, 500 rooms hosted;"
                     + " commands run inside: " + delta(before, after));
             assertTrue(sent <= beats + 1, sent + " calls for " + beats + " heartbeats"); // +1: one may land mid-read
-            Map<String, Long> beforeJoin = calls(admin.info("commandstats"));
+            Map<String, Long> beforeJoin = calls();
             long beatsAtJoin = presence.heartbeats();
             presence.join(rooms.get(0), new Member("newcomer", false)).toCompletableFuture().join();
-            Map<String, Long> afterJoin = calls(admin.info("commandstats"));
+            Map<String, Long> afterJoin = calls();
             long joinBeats = presence.heartbeats() - beatsAtJoin;
             System.out.println("PRESENCE-JOIN " + delta(beforeJoin, afterJoin) + " (heartbeats meanwhile: "
                     + joinBeats + ")");
@@ -139,12 +166,20 @@ class RedisPresenceTest extends PresenceContractTest {
         }
     }
 
-    private static Map<String, Long> calls(String commandstats) {
+    /** Commands run so far, by name, summed over every primary. */
+    private Map<String, Long> calls() {
         Map<String, Long> calls = new java.util.TreeMap<>();
-        for (String line : commandstats.split("\r?\n")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^cmdstat_([a-z|]+):calls=(\\d+)").matcher(line);
-            if (m.find()) {
-                calls.put(m.group(1), Long.parseLong(m.group(2)));
+        for (RedisServer primary : primaries()) {
+            String commandstats;
+            try (var admin = primary.admin()) {
+                commandstats = admin.info("commandstats");
+            }
+            for (String line : commandstats.split("\r?\n")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^cmdstat_([a-z|]+):calls=(\\d+)")
+                        .matcher(line);
+                if (m.find()) {
+                    calls.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
+                }
             }
         }
         return calls;
@@ -167,12 +202,44 @@ class RedisPresenceTest extends PresenceContractTest {
         Member bob = new Member("bob", false);
         node.presence.join(ROOM, bob);
         assertEquals(PresenceEvent.join(bob), node.nextEvent());
-        try (var admin = redis.admin()) {
-            // As after a Redis restart without persistence: the node's heartbeat entry and the room's counts gone.
-            admin.del(prefix + "nodes", prefix + "room:{lobby}:presence", prefix + "room:{lobby}:names");
+        // As after a Redis restart without persistence: the node's heartbeat entry and the room's counts gone.
+        try (var nodes = admin(prefix + "nodes"); var room = admin(members())) {
+            nodes.del(prefix + "nodes");
+            room.del(members(), names());
         }
         assertEquals(PresenceEvent.join(bob), node.nextEvent(HEARTBEAT.multipliedBy(3)));
         assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(node));
+    }
+
+    /**
+     * Redis (here: the server of the nodes' set) answering nobody for longer than the time to live, as during a
+     * failover: when it is back, no node takes itself or another for dead (no leave, nobody registers again),
+     * because every node alive before the silence has its deadline moved on by it.
+     */
+    @Test
+    void aSilenceOfRedisItselfMakesNoLiveNodeDead() {
+        Node a = node();
+        Node b = node();
+        Member bob = new Member("bob", false);
+        b.presence.join(ROOM, bob);
+        assertEquals(PresenceEvent.join(bob), a.nextEvent());
+        assertEquals(PresenceEvent.join(bob), b.nextEvent());
+        RedisPresence first = (RedisPresence) a.presence;
+        RedisPresence second = (RedisPresence) b.presence;
+        long pause = HEARTBEAT.multipliedBy(5).toMillis(); // over the 3-interval time to live
+        try (var admin = admin(prefix + "nodes")) {
+            admin.clientPause(pause);
+        }
+        long until = System.nanoTime() + pause * 1_000_000;
+        long beatsA = first.heartbeats();
+        long beatsB = second.heartbeats();
+        org.chatrooms.testing.Eventually.until("two heartbeats each after the silence", Duration.ofSeconds(20),
+                () -> System.nanoTime() > until && first.heartbeats() >= beatsA + 2 && second.heartbeats() >= beatsB + 2);
+        assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(a));
+        a.assertNoEvent();
+        b.assertNoEvent();
+        // (Sentinel: the sentinels also fail the paused primary over; the nodes then rewrite their rooms, as they should.)
+        assertEquals(0, first.rejoins() + second.rejoins(), "a node registered again: it was taken for dead");
     }
 
     @Test
