@@ -13,7 +13,6 @@ import java.util.logging.Logger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -28,10 +27,9 @@ import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
-import redis.clients.jedis.providers.ConnectionProvider;
-import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.Pool;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Where each command and subscription goes, for the three {@link RedisTopology topologies}: the pooled client for
@@ -41,15 +39,15 @@ import redis.clients.jedis.util.Pool;
  *
  * <ul>
  *   <li>Standalone: the configured host and port.</li>
- *   <li>Sentinel: {@link RedisSentinelClient} follows {@code +switch-master} for the pool; the subscriber asks the
- *       sentinels for the current primary on every (re)connect ({@link #primary()}), and checks its {@code ROLE},
- *       so it never settles on a demoted primary.</li>
+ *   <li>Sentinel: {@link RedisSentinelClient} over a {@link SentinelPrimaryProvider}, which asks the sentinels
+ *       again after any sign the primary moved; the subscriber asks them on every (re)connect ({@link #primary()});
+ *       both check {@code ROLE} ({@link #requirePrimary}), so neither settles on a demoted primary.</li>
  *   <li>Cluster: {@link RedisClusterClient} routes each script call by the slot of its keys (the room's hash tag);
  *       {@link #primaryOf(int)} names the shard that owns a room's slot, where its sharded subscription goes.</li>
  * </ul>
- * Thread-safe. The Jedis clients' own helper threads (Sentinel's {@code +switch-master} listeners) are stopped by
- * {@link #close}. Public for presence ({@code org.chatrooms.presence.redis}), whose scripts go where the room's keys
- * are, by the same rules; each user makes its own instance (its own pool).
+ * Thread-safe. It starts no thread, and neither do the Jedis clients it makes (no Sentinel listener threads, no
+ * Cluster topology timer). Public for presence ({@code org.chatrooms.presence.redis}), whose scripts go where the
+ * room's keys are, by the same rules; each user makes its own instance (its own pool).
  */
 public final class RedisNodes implements AutoCloseable {
 
@@ -64,7 +62,7 @@ public final class RedisNodes implements AutoCloseable {
     private ClusterClients cluster;
     private boolean closed;
     /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
-    private final LazySentinelProvider sentinelProvider;
+    private final SentinelPrimaryProvider sentinelProvider;
 
     public RedisNodes(RedisRelayConfig config, String clientName, GenericObjectPoolConfig<Connection> pool) {
         this.config = config;
@@ -73,8 +71,7 @@ public final class RedisNodes implements AutoCloseable {
         if (topology instanceof RedisTopology.Sentinel sentinel) {
             this.clusterFactory = null;
             Set<HostAndPort> sentinels = new LinkedHashSet<>(sentinel.sentinels());
-            this.sentinelProvider = new LazySentinelProvider(() -> new SentineledConnectionProvider(
-                    sentinel.master(), clientConfig, pool, sentinels, sentinelConfig(config)));
+            this.sentinelProvider = new SentinelPrimaryProvider(this::primary, clientConfig, pool);
             this.client = RedisSentinelClient.builder()
                     .masterName(sentinel.master())
                     .sentinels(sentinels)
@@ -180,6 +177,29 @@ public final class RedisNodes implements AutoCloseable {
                 + " knows a primary named " + sentinel.master(), last);
     }
 
+    /**
+     * Sentinel: Redis answered as a replica ({@code READONLY}), so the sentinels have named another primary since;
+     * the next call asks them again. Nothing in the other modes.
+     */
+    public void primaryMayHaveMoved() {
+        if (sentinelProvider != null) {
+            sentinelProvider.primaryMayHaveMoved();
+        }
+    }
+
+    /**
+     * Throws unless {@code connection} reached a primary: a sentinel may still name one that was demoted, where
+     * writes are refused and a subscription hears nothing (posts go to the new primary, and publish.lua counts only
+     * its subscribers).
+     */
+    static void requirePrimary(Connection connection, HostAndPort address) {
+        Object role = connection.executeCommand(Protocol.Command.ROLE);
+        if (!(role instanceof List<?> reply) || reply.isEmpty()
+                || !"master".equals(SafeEncoder.encode((byte[]) reply.get(0)))) {
+            throw new JedisException(address + " is not a primary (yet); the sentinels' answer is stale");
+        }
+    }
+
     /** Whether a subscribed connection must check that it reached a primary (Sentinel: it may be stale). */
     boolean subscribersCheckRole() {
         return config.topology() instanceof RedisTopology.Sentinel;
@@ -248,6 +268,7 @@ public final class RedisNodes implements AutoCloseable {
             if (client instanceof RedisClient single) {
                 single.getPool().clear();
             } else if (sentinelProvider != null) {
+                sentinelProvider.primaryMayHaveMoved();
                 for (Object pool : sentinelProvider.getPrimaryNodesConnectionMap().values()) {
                     if (pool instanceof Pool<?> connections) {
                         connections.clear();
@@ -277,66 +298,6 @@ public final class RedisNodes implements AutoCloseable {
 
     private static void clear(Pool<?> pool) {
         pool.clear();
-    }
-
-    /**
-     * Jedis's {@link SentineledConnectionProvider}, made when first needed rather than when the node starts: its
-     * constructor fails when no sentinel answers, and a node must start (pages, probes saying "not ready") and
-     * retry while Redis is away, as in the other modes. Each call while it cannot be made fails like a refused
-     * connection and is tried again on the next call. Thread-safe.
-     */
-    private static final class LazySentinelProvider implements ConnectionProvider {
-        private final Supplier<SentineledConnectionProvider> factory;
-        private SentineledConnectionProvider delegate;
-        private boolean closed;
-
-        LazySentinelProvider(Supplier<SentineledConnectionProvider> factory) {
-            this.factory = factory;
-        }
-
-        private synchronized SentineledConnectionProvider delegate() {
-            if (closed) {
-                throw new JedisException("the relay is closing");
-            }
-            if (delegate == null) {
-                delegate = factory.get();
-            }
-            return delegate;
-        }
-
-        private synchronized SentineledConnectionProvider existing() {
-            return delegate;
-        }
-
-        @Override
-        public Connection getConnection() {
-            return delegate().getConnection();
-        }
-
-        @Override
-        public Connection getConnection(CommandArguments args) {
-            return delegate().getConnection(args);
-        }
-
-        @Override
-        public Map<?, ?> getConnectionMap() {
-            SentineledConnectionProvider made = existing();
-            return made == null ? Map.of() : made.getConnectionMap();
-        }
-
-        @Override
-        public Map<?, ?> getPrimaryNodesConnectionMap() {
-            SentineledConnectionProvider made = existing();
-            return made == null ? Map.of() : made.getPrimaryNodesConnectionMap();
-        }
-
-        @Override
-        public synchronized void close() {
-            closed = true;
-            if (delegate != null) {
-                delegate.close();
-            }
-        }
     }
 
     /** Sentinels are asked without a password, with the data nodes' timeouts and TLS setting. */

@@ -16,8 +16,6 @@ import org.chatrooms.relay.redis.RedisRelayConfig.Timings;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.util.SafeEncoder;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -173,13 +171,7 @@ final class RedisSubscriber implements RoomSubscriber {
         Connection connection = new Connection(address, clientConfig);
         try {
             if (nodes.subscribersCheckRole()) {
-                // A sentinel may still name a primary that was demoted: subscribing there would hear nothing,
-                // as posts go to the new primary and publish.lua counts only its subscribers.
-                Object role = connection.executeCommand(Protocol.Command.ROLE);
-                if (!(role instanceof List<?> reply) || reply.isEmpty()
-                        || !"master".equals(SafeEncoder.encode((byte[]) reply.get(0)))) {
-                    throw new JedisException(address + " is not a primary (yet); the sentinels' answer is stale");
-                }
+                RedisNodes.requirePrimary(connection, address);
             }
         } catch (RuntimeException e) {
             connection.close();

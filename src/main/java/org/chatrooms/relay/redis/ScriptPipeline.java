@@ -298,6 +298,9 @@ final class ScriptPipeline implements AutoCloseable {
     private void refusal(JedisDataException e) {
         works.put(target, false);
         String kind = firstWord(e.getMessage());
+        if (kind.equals("READONLY")) {
+            nodes.primaryMayHaveMoved(); // a demoted primary: Sentinel has named another since
+        }
         if (kind.equals(lastRefusal)) {
             refusalsSinceLogged++;
             return;
