@@ -207,7 +207,7 @@ class RedisPresenceTest extends PresenceContractTest {
             nodes.del(prefix + "nodes");
             room.del(members(), names());
         }
-        assertEquals(PresenceEvent.join(bob), node.nextEvent(HEARTBEAT.multipliedBy(3)));
+        assertEquals(PresenceEvent.join(bob), node.nextEvent(HEARTBEAT.multipliedBy(10)));
         assertEquals(List.of(new PresenceEntry("bob", false, 1)), list(node));
     }
 
