@@ -19,6 +19,9 @@ import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
  */
 public final class ChatServer implements AutoCloseable {
 
+    /** {@code -Dchat.handOffCompletions=true}: Tomcat's own pool, which hands every write completion to a thread. */
+    static final String HAND_OFF_COMPLETIONS = "chat.handOffCompletions";
+
     private final Tomcat tomcat;
     private final Context context;
     private final String contextPath;
@@ -52,6 +55,11 @@ public final class ChatServer implements AutoCloseable {
         tomcat.getEngine().setName("chat-" + base.getFileName());
         tomcat.getConnector().setProperty("address", address);
         tomcat.getConnector().setPort(port);
+        if (!Boolean.getBoolean(HAND_OFF_COMPLETIONS)) {
+            InlineCompletionExecutor executor = new InlineCompletionExecutor();
+            tomcat.getService().addExecutor(executor);
+            tomcat.getConnector().getProtocolHandler().setExecutor(executor);
+        }
         tomcat.getHost().getPipeline().addValve(quietErrorPages());
         Context context = tomcat.addWebapp(contextPath, war.toString());
         // As <Parameter> elements of a context.xml: unlike plain context parameters, which Tomcat re-reads from
