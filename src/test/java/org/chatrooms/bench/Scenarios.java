@@ -128,7 +128,7 @@ final class Scenarios {
             long rssAfter = HeapProbe.residentBytes(pid);
             IdleResult result = new IdleResult(idle.sockets(), idle.opened(), idle.refused(), heapBefore, heapAfter,
                     rssBefore, rssAfter, seconds, idleCpu, pingsReceived);
-            report.idle(result);
+            report.idle(node.key(), result);
             progress.printf(Locale.ROOT, "idle: %d sockets opened (%d refused, %d still open): %.1f KiB heap per "
                             + "socket, %.1f KiB RSS per socket, idle CPU %.2f %% of a core, %d pings%n",
                     idle.opened(), idle.refused(), idle.openSockets(), result.heapPerSocketKiB(),
