@@ -23,8 +23,8 @@ import java.util.Set;
  */
 record BenchSettings(boolean quick, double stepSeconds, double drainSeconds, double warmSeconds,
                      List<Double> rates50, List<Double> rates1000, double steadyRate, double steadySeconds,
-                     double chatSeconds, int idleSockets, double idleSeconds, Set<String> targets, Set<String> scenarios,
-                     Path jfr, List<String> baselineJvm, Path output) {
+                     double chatSeconds, int idleSockets, double idleSeconds, Set<String> targets,
+                     Set<String> scenarios, Path jfr, List<String> baselineJvm, Path output) {
 
     /** Bound of a ramp step: its p99 must stay within it, and nothing may be lost. */
     static final double P99_BOUND_MS = 100;

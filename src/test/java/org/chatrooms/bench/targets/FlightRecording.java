@@ -25,7 +25,8 @@ public final class FlightRecording {
     public static FlightRecording start(Target target, Path directory, String scenario) {
         List<Long> pids = target.jvmPids();
         pids.forEach(pid -> HeapProbe.jcmd(pid, "JFR.start name=" + NAME + " settings=profile"));
-        return new FlightRecording(pids, directory.toAbsolutePath(), (scenario + "-" + target.key()).replaceAll("[^A-Za-z0-9]+", "-"));
+        String label = (scenario + "-" + target.key()).replaceAll("[^A-Za-z0-9]+", "-"); // jcmd splits at spaces
+        return new FlightRecording(pids, directory.toAbsolutePath(), label);
     }
 
     /** Stops the recordings and writes their files. */
