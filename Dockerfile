@@ -36,8 +36,10 @@ COPY --from=build /build/target/chatrooms-*.war $CATALINA_HOME/webapps/ROOT.war
 # The JVM sizes its heap from the container's memory limit (70 %: the rest is metaspace, thread stacks, socket
 # buffers in the kernel and the health check); an OutOfMemoryError ends the process, so the restart policy starts
 # a clean one instead of a node limping on. Add -Xss, GC or JMX flags here; never secrets: Tomcat logs its JVM
-# arguments at start-up (CHAT_REDIS_URL, which may hold a password, goes in the environment).
-ENV CATALINA_OPTS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+# arguments at start-up (CHAT_REDIS_URL, which may hold a password, goes in the environment). DEFAULT_BUFFER_SIZE:
+# Tomcat's WebSocket frame input, output and encoder buffers of every socket, 8 KiB each by default; 2 KiB holds a
+# usual chat frame, longer ones go in parts (docs/operations.md, Sizing).
+ENV CATALINA_OPTS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048"
 
 USER 10001:10001
 EXPOSE 8080

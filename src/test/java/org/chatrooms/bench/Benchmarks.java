@@ -30,6 +30,7 @@ public final class Benchmarks {
     private static final Logger LOG = Logger.getLogger(Benchmarks.class.getName());
     /** Selector threads of the load tool: two keep it well ahead of the servers on this 2-core machine. */
     private static final int TOOL_THREADS = 2;
+    private static final String BASELINE = "-baseline";
 
     private Benchmarks() {
     }
@@ -56,23 +57,29 @@ public final class Benchmarks {
                         scenarios.fanOut(floor, BenchReport.FAN_OUT_1000, 1000, settings.rates1000());
                     }
                 });
-                part(report, settings, "memory", () -> {
-                    try (NodeTarget node = NodeTarget.inMemory(nodeJvm)) {
-                        report.target(node.key(), node.description());
-                        nodeScenarios(scenarios, settings, node);
-                    }
-                });
-                part(report, settings, "redis", () -> {
-                    try (NodeTarget cluster = NodeTarget.withRedis(2, nodeJvm)) {
-                        report.target(cluster.key(), cluster.description());
-                        nodeScenarios(scenarios, settings, cluster);
-                    }
-                });
-                part(report, settings, "idle", () -> {
-                    try (NodeTarget node = NodeTarget.inMemory(nodeJvm)) {
-                        scenarios.idleSockets(node);
-                    }
-                });
+                for (String variant : variants(settings)) {
+                    List<String> jvm = variant.isEmpty() ? nodeJvm : withBaseline(nodeJvm, settings);
+                    part(report, settings, "memory" + variant, () -> {
+                        try (NodeTarget node = NodeTarget.inMemory(jvm, variant)) {
+                            report.target(node.key(), node.description());
+                            nodeScenarios(scenarios, settings, node);
+                        }
+                    });
+                    part(report, settings, "redis" + variant, () -> {
+                        try (NodeTarget cluster = NodeTarget.withRedis(2, jvm, variant)) {
+                            report.target(cluster.key(), cluster.description());
+                            nodeScenarios(scenarios, settings, cluster);
+                        }
+                    });
+                }
+                for (String variant : variants(settings)) {
+                    List<String> jvm = variant.isEmpty() ? nodeJvm : withBaseline(nodeJvm, settings);
+                    part(report, settings, "idle" + variant, () -> {
+                        try (NodeTarget node = NodeTarget.inMemory(jvm, variant)) {
+                            scenarios.idleSockets(node);
+                        }
+                    });
+                }
             } finally {
                 report.connections().put("opened", tool.counters().opened());
                 report.connections().put("refused", tool.counters().refusedTotal());
@@ -93,10 +100,33 @@ public final class Benchmarks {
     private static void nodeScenarios(Scenarios scenarios, BenchSettings settings, NodeTarget target)
             throws InterruptedException {
         scenarios.warmUp(target);
-        scenarios.chatRate(target);
-        scenarios.fanOut(target, BenchReport.FAN_OUT_50, 50, settings.rates50());
-        scenarios.fanOut(target, BenchReport.FAN_OUT_1000, 1000, settings.rates1000());
-        scenarios.manyRooms(target);
+        if (settings.scenarios().contains("chat")) {
+            scenarios.chatRate(target);
+        }
+        if (settings.scenarios().contains("fan50")) {
+            scenarios.fanOut(target, BenchReport.FAN_OUT_50, 50, settings.rates50());
+        }
+        if (settings.scenarios().contains("fan1000")) {
+            scenarios.fanOut(target, BenchReport.FAN_OUT_1000, 1000, settings.rates1000());
+        }
+        if (settings.scenarios().contains("rooms")) {
+            scenarios.manyRooms(target);
+        }
+    }
+
+    /**
+     * "" (the nodes as built), then, with {@code -Dbench.baselineJvm}, "-baseline": the same targets again with
+     * those JVM options, so a change and what it replaced are measured in one run (targets {@code memory-baseline},
+     * {@code redis-baseline}, {@code idle-baseline}).
+     */
+    private static List<String> variants(BenchSettings settings) {
+        return settings.baselineJvm().isEmpty() ? List.of("") : List.of("", BASELINE);
+    }
+
+    private static List<String> withBaseline(List<String> nodeJvm, BenchSettings settings) {
+        List<String> options = new ArrayList<>(nodeJvm);
+        options.addAll(settings.baselineJvm());
+        return options;
     }
 
     /** Runs one target's part if selected; a failure is noted and logged, and the next part still runs. */

@@ -11,6 +11,7 @@ import org.chatrooms.bench.report.BenchReport;
 import org.chatrooms.bench.report.IdleResult;
 import org.chatrooms.bench.report.StepResult;
 import org.chatrooms.bench.targets.CpuMeter;
+import org.chatrooms.bench.targets.FlightRecording;
 import org.chatrooms.bench.targets.HeapProbe;
 import org.chatrooms.bench.targets.NodeTarget;
 import org.chatrooms.bench.targets.ProcessCpu;
@@ -87,10 +88,15 @@ final class Scenarios {
     /** Scenario 5: what a delivery costs at the original app's highest rate. */
     void chatRate(Target target) throws InterruptedException {
         Population population = open(target, 1, 50, BenchSettings.SENDERS);
+        FlightRecording recording = settings.jfr() == null ? null
+                : FlightRecording.start(target, settings.jfr(), BenchReport.CHAT_RATE);
         try {
             record(steps.run(BenchReport.CHAT_RATE, target, population, BenchSettings.CHAT_RATE,
                     settings.chatSeconds()));
         } finally {
+            if (recording != null) {
+                recording.stop();
+            }
             tool.close(population);
         }
     }
@@ -122,7 +128,7 @@ final class Scenarios {
             long rssAfter = HeapProbe.residentBytes(pid);
             IdleResult result = new IdleResult(idle.sockets(), idle.opened(), idle.refused(), heapBefore, heapAfter,
                     rssBefore, rssAfter, seconds, idleCpu, pingsReceived);
-            report.idle(result);
+            report.idle(node.key(), result);
             progress.printf(Locale.ROOT, "idle: %d sockets opened (%d refused, %d still open): %.1f KiB heap per "
                             + "socket, %.1f KiB RSS per socket, idle CPU %.2f %% of a core, %d pings%n",
                     idle.opened(), idle.refused(), idle.openSockets(), result.heapPerSocketKiB(),

@@ -19,6 +19,34 @@ import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
  */
 public final class ChatServer implements AutoCloseable {
 
+    /**
+     * {@code -Dchat.stockTomcat=true}: Tomcat's defaults instead of what this launcher ships (the benchmark's
+     * baseline): the connector's own pool, which hands every write completion to a thread, its 8 KiB socket buffers
+     * and 8 KiB WebSocket buffers, at most 8,192 connections.
+     */
+    static final String STOCK_TOMCAT = "chat.stockTomcat";
+    /**
+     * Tomcat's WebSocket buffers, read once per JVM when its WebSocket classes load: each socket's frame input,
+     * output and UTF-8 encoder buffer (8 KiB each by default). 2 KiB holds every usual chat frame; a longer one is
+     * read in parts, or sent as several fragments of one message, which every WebSocket client joins. The failsafe
+     * configuration (pom.xml) and the image (Dockerfile, {@code CATALINA_OPTS}) set the same.
+     */
+    static final String WEBSOCKET_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+    static final int WEBSOCKET_BUFFER_BYTES = 2048;
+    /**
+     * The connector's read and write buffer of every socket, for as long as it is open (Tomcat's default: 8 KiB
+     * each; deploy/tomcat/server.xml sets the same as here). Longer requests and frames are read in several parts.
+     */
+    static final int SOCKET_BUFFER_BYTES = 2048;
+    /** Sockets (pages and WebSockets) one node keeps open, as in deploy/tomcat/server.xml; Tomcat's default: 8,192. */
+    static final int MAX_CONNECTIONS = 10_000;
+
+    static {
+        if (!Boolean.getBoolean(STOCK_TOMCAT) && System.getProperty(WEBSOCKET_BUFFER_PROPERTY) == null) {
+            System.setProperty(WEBSOCKET_BUFFER_PROPERTY, Integer.toString(WEBSOCKET_BUFFER_BYTES));
+        }
+    }
+
     private final Tomcat tomcat;
     private final Context context;
     private final String contextPath;
@@ -52,6 +80,14 @@ public final class ChatServer implements AutoCloseable {
         tomcat.getEngine().setName("chat-" + base.getFileName());
         tomcat.getConnector().setProperty("address", address);
         tomcat.getConnector().setPort(port);
+        if (!Boolean.getBoolean(STOCK_TOMCAT)) {
+            tomcat.getConnector().setProperty("socket.appReadBufSize", Integer.toString(SOCKET_BUFFER_BYTES));
+            tomcat.getConnector().setProperty("socket.appWriteBufSize", Integer.toString(SOCKET_BUFFER_BYTES));
+            tomcat.getConnector().setProperty("maxConnections", Integer.toString(MAX_CONNECTIONS));
+            InlineCompletionExecutor executor = new InlineCompletionExecutor();
+            tomcat.getService().addExecutor(executor);
+            tomcat.getConnector().getProtocolHandler().setExecutor(executor);
+        }
         tomcat.getHost().getPipeline().addValve(quietErrorPages());
         Context context = tomcat.addWebapp(contextPath, war.toString());
         // As <Parameter> elements of a context.xml: unlike plain context parameters, which Tomcat re-reads from

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jakarta.json.JsonObject;
 
+import org.chatrooms.dev.ChatServer;
 import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.Deployments;
 import org.chatrooms.testing.Http;
@@ -34,11 +35,13 @@ class SlowReaderIT {
     /** Messages the sender has in flight at most: the pace of a fast chat, well within the queue's 64 frames' worth. */
     private static final int WINDOW = 8;
 
+    /** 64 frames of 4,000 characters may wait; the sender is a script, not a person: no rate limit. */
+    private static final Map<String, String> SETTINGS = Map.of("CHAT_SEND_QUEUE_BYTES", Integer.toString(64 * 4_100),
+            "CHAT_RATE_LIMIT", "0");
+
     @Deployment(testable = false)
     static WebArchive deployment() {
-        // 64 frames of 4,000 characters may wait; the sender is a script, not a person: no rate limit.
-        return Deployments.builtWar(Map.of("CHAT_SEND_QUEUE_BYTES", Integer.toString(64 * 4_100),
-                "CHAT_RATE_LIMIT", "0"));
+        return Deployments.builtWar(SETTINGS);
     }
 
     @ArquillianResource
@@ -46,7 +49,21 @@ class SlowReaderIT {
 
     @Test
     void aStalledReaderIsClosedWhileTheOthersKeepChatting() throws Exception {
-        URI ws = Http.toWebSocket(URI.create(base.toString()));
+        stalledReaderIsClosedWhileTheOthersChat(Http.toWebSocket(URI.create(base.toString())));
+    }
+
+    /**
+     * The same on the run command's Tomcat, whose pool runs write completions on the relay's thread
+     * ({@code InlineCompletionExecutor}): a stalled peer's pending write still completes later, on a pool thread.
+     */
+    @Test
+    void aStalledReaderIsClosedOnTheRunCommandsTomcatToo() throws Exception {
+        try (ChatServer node = ChatServer.start(SETTINGS)) {
+            stalledReaderIsClosedWhileTheOthersChat(node.wsBase());
+        }
+    }
+
+    private static void stalledReaderIsClosedWhileTheOthersChat(URI ws) throws Exception {
         String text = "x".repeat(4000);
         try (RawWebSocket stalled = RawWebSocket.open(ws.resolve("ws/chat/slow/"), 4096);
              ChatClient sender = ChatClient.join(ws, "slow");

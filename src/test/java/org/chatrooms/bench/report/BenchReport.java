@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -24,7 +23,8 @@ public final class BenchReport {
     private final List<StepResult> steps = new ArrayList<>();
     private final Map<String, Long> connections = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
-    private IdleResult idle;
+    /** Idle-socket results by target key (memory, memory-baseline), in the order measured. */
+    private final Map<String, IdleResult> idle = new LinkedHashMap<>();
 
     public BenchReport(Machine machine, boolean quick) {
         this.machine = machine;
@@ -55,12 +55,12 @@ public final class BenchReport {
         return steps;
     }
 
-    public void idle(IdleResult result) {
-        idle = result;
+    public void idle(String target, IdleResult result) {
+        idle.put(target, result);
     }
 
-    public Optional<IdleResult> idle() {
-        return Optional.ofNullable(idle);
+    public Map<String, IdleResult> idle() {
+        return idle;
     }
 
     /** The load tool's connection counts over the run: opened, refused, ended by the server (how). */

@@ -45,7 +45,8 @@ public final class JsonReport {
                 .add("targets", targets)
                 .add("steps", steps)
                 .add("summary", summary(report));
-        report.idle().ifPresent(idle -> root.add("idleSockets", JSON.createObjectBuilder()
+        var idleSockets = JSON.createObjectBuilder();
+        report.idle().forEach((target, idle) -> idleSockets.add(target, JSON.createObjectBuilder()
                 .add("sockets", idle.sockets()).add("opened", idle.opened()).add("refused", idle.refused())
                 .add("heapBeforeBytes", idle.heapBefore()).add("heapAfterBytes", idle.heapAfter())
                 .add("heapPerSocketKiB", round(idle.heapPerSocketKiB()))
@@ -53,6 +54,7 @@ public final class JsonReport {
                 .add("rssPerSocketKiB", round(idle.rssPerSocketKiB()))
                 .add("seconds", idle.seconds()).add("idleCpuPercent", round(idle.idleCpu()))
                 .add("pingsReceived", idle.pingsReceived())));
+        root.add("idleSockets", idleSockets);
         JsonObjectBuilder connections = JSON.createObjectBuilder();
         report.connections().forEach(connections::add);
         root.add("connections", connections);

@@ -66,11 +66,11 @@ public final class TableReport {
                         ms(s.p99()), pct(s.serverCpu()), cpuByProcess(s), pct(s.cpuPer1000()));
             }
         }
-        report.idle().ifPresent(idle -> out.printf(Locale.ROOT,
-                "  idle sockets   memory %d opened (%d refused): heap %.1f KiB per socket after full GC "
+        report.idle().forEach((target, idle) -> out.printf(Locale.ROOT,
+                "  idle sockets   %s %d opened (%d refused): heap %.1f KiB per socket after full GC "
                         + "(%.1f MiB -> %.1f MiB), RSS %.1f KiB per socket; idle CPU %.2f %% of a core over %.0f s, "
                         + "%d pings received%n",
-                idle.opened(), idle.refused(), idle.heapPerSocketKiB(), idle.heapBefore() / 1048576.0,
+                target, idle.opened(), idle.refused(), idle.heapPerSocketKiB(), idle.heapBefore() / 1048576.0,
                 idle.heapAfter() / 1048576.0, idle.rssPerSocketKiB(), idle.idleCpu(), idle.seconds(),
                 idle.pingsReceived()));
         out.println("  connections: " + report.connections());

@@ -44,7 +44,8 @@ public final class HeapProbe {
         }
     }
 
-    private static String jcmd(long pid, String command) {
+    /** Runs one {@code jcmd} diagnostic command ({@code GC.run}, {@code JFR.start name=x}) in JVM {@code pid}. */
+    public static String jcmd(long pid, String command) {
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
         Path jcmd = java.resolveSibling("jcmd");
         try {

@@ -39,12 +39,29 @@ public final class NodeTarget implements Target {
 
     /** One node with the in-memory relay. */
     public static NodeTarget inMemory(List<String> jvmOptions) {
+        return inMemory(jvmOptions, "");
+    }
+
+    /** One node with the in-memory relay; {@code variant} is appended to its key ("-baseline"). */
+    public static NodeTarget inMemory(List<String> jvmOptions, String variant) {
         NodeProcess node = NodeProcess.start(NO_LIMITS, jvmOptions);
-        return new NodeTarget("memory", "1 node, in-memory relay", null, List.of(node));
+        return new NodeTarget("memory" + variant, "1 node, in-memory relay" + described(variant, jvmOptions), null,
+                List.of(node));
+    }
+
+    private static String described(String variant, List<String> jvmOptions) {
+        return variant.isEmpty() ? "" : " (" + variant.substring(1) + ": " + String.join(" ", jvmOptions.stream()
+                .filter(option -> !option.startsWith("--add-opens") && !option.startsWith("-Djava.util.logging")
+                        && !option.startsWith("-Xmx")).toList()) + ")";
     }
 
     /** {@code count} nodes sharing a Redis that this target starts. */
     public static NodeTarget withRedis(int count, List<String> jvmOptions) {
+        return withRedis(count, jvmOptions, "");
+    }
+
+    /** {@code count} nodes sharing a Redis; {@code variant} is appended to the key ("-baseline"). */
+    public static NodeTarget withRedis(int count, List<String> jvmOptions, String variant) {
         RedisServer redis = RedisServer.start();
         List<NodeProcess> nodes = new ArrayList<>();
         String version;
@@ -61,7 +78,8 @@ public final class NodeTarget implements Target {
             redis.close();
             throw e;
         }
-        return new NodeTarget("redis", count + " nodes + Redis " + version, redis, nodes);
+        return new NodeTarget("redis" + variant, count + " nodes + Redis " + version + described(variant, jvmOptions),
+                redis, nodes);
     }
 
     @Override
@@ -82,6 +100,11 @@ public final class NodeTarget implements Target {
     /** The PID of the first node (the one heap figures are read from). */
     public long firstNodePid() {
         return nodes.get(0).pid();
+    }
+
+    @Override
+    public List<Long> jvmPids() {
+        return nodes.stream().map(NodeProcess::pid).toList();
     }
 
     @Override

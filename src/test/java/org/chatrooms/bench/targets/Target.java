@@ -19,6 +19,11 @@ public interface Target extends AutoCloseable {
     /** Every server-side process (or thread) by name, in a stable order: "node 1", "node 2", "redis". */
     Map<String, CpuMeter> cpu();
 
+    /** The server JVMs of this target that JFR can record (none when the server runs in this JVM). */
+    default List<Long> jvmPids() {
+        return List.of();
+    }
+
     /** Whether {@link #cpu()} measures threads of this JVM rather than processes of their own. */
     default boolean inThisJvm() {
         return false;
