@@ -15,8 +15,24 @@ import redis.clients.jedis.Jedis;
  */
 public interface RedisDeployment extends AutoCloseable {
 
+    /** Which of the three modes this is. */
+    RedisMode mode();
+
     /** The settings that point a node at it (besides the prefix). */
     Map<String, String> settings();
+
+    /**
+     * The settings that give a node {@code user} (empty: the default user) and {@code password} the way the
+     * README documents for this mode: in {@code CHAT_REDIS_URL} for one server, else {@code CHAT_REDIS_USER} and
+     * {@code CHAT_REDIS_PASSWORD}. A node started with these as extra parameters authenticates so.
+     */
+    Map<String, String> credentials(String user, String password);
+
+    /** The servers that hold rooms' keys and channels now: the one server, the primary, the cluster's primaries. */
+    List<RedisServer> primaries();
+
+    /** Every running data process (replicas too; not the sentinels), e.g. to list the clients connected. */
+    List<RedisServer> dataNodes();
 
     /** Nodes subscribed to {@code channel} (PUBSUB NUMSUB, or SHARDNUMSUB on the shards). */
     long subscribers(String channel);
@@ -27,11 +43,35 @@ public interface RedisDeployment extends AutoCloseable {
     @Override
     void close();
 
+    static RedisDeployment standalone(RedisServer redis) {
+        return standalone(redis, redis.url());
+    }
+
     static RedisDeployment standalone(RedisServer redis, String url) {
         return new RedisDeployment() {
             @Override
+            public RedisMode mode() {
+                return RedisMode.STANDALONE;
+            }
+
+            @Override
             public Map<String, String> settings() {
                 return Map.of("CHAT_REDIS_URL", url);
+            }
+
+            @Override
+            public Map<String, String> credentials(String user, String password) {
+                return Map.of("CHAT_REDIS_URL", redis.url(user, password));
+            }
+
+            @Override
+            public List<RedisServer> primaries() {
+                return List.of(redis);
+            }
+
+            @Override
+            public List<RedisServer> dataNodes() {
+                return List.of(redis);
             }
 
             @Override
@@ -58,9 +98,29 @@ public interface RedisDeployment extends AutoCloseable {
     static RedisDeployment sentinel(RedisSentinelSetup sentinel) {
         return new RedisDeployment() {
             @Override
+            public RedisMode mode() {
+                return RedisMode.SENTINEL;
+            }
+
+            @Override
             public Map<String, String> settings() {
                 return Map.of("CHAT_REDIS_SENTINELS", sentinel.sentinelList(),
                         "CHAT_REDIS_MASTER", RedisSentinelSetup.MASTER);
+            }
+
+            @Override
+            public Map<String, String> credentials(String user, String password) {
+                return userAndPassword(user, password);
+            }
+
+            @Override
+            public List<RedisServer> primaries() {
+                return List.of(sentinel.primary());
+            }
+
+            @Override
+            public List<RedisServer> dataNodes() {
+                return sentinel.servers();
             }
 
             @Override
@@ -83,8 +143,28 @@ public interface RedisDeployment extends AutoCloseable {
     static RedisDeployment cluster(RedisClusterSetup cluster) {
         return new RedisDeployment() {
             @Override
+            public RedisMode mode() {
+                return RedisMode.CLUSTER;
+            }
+
+            @Override
             public Map<String, String> settings() {
                 return Map.of("CHAT_REDIS_CLUSTER", cluster.seeds());
+            }
+
+            @Override
+            public Map<String, String> credentials(String user, String password) {
+                return userAndPassword(user, password);
+            }
+
+            @Override
+            public List<RedisServer> primaries() {
+                return cluster.primaries();
+            }
+
+            @Override
+            public List<RedisServer> dataNodes() {
+                return cluster.servers();
             }
 
             @Override
@@ -115,5 +195,11 @@ public interface RedisDeployment extends AutoCloseable {
                 cluster.close();
             }
         };
+    }
+
+    /** Sentinel and Cluster: {@code CHAT_REDIS_USER} (unless the default user) and {@code CHAT_REDIS_PASSWORD}. */
+    private static Map<String, String> userAndPassword(String user, String password) {
+        return user.isEmpty() ? Map.of("CHAT_REDIS_PASSWORD", password)
+                : Map.of("CHAT_REDIS_USER", user, "CHAT_REDIS_PASSWORD", password);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -36,19 +37,32 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     public static RedisSentinelSetup start() {
+        return start(List.of());
+    }
+
+    /**
+     * With {@code options} on the primary and the replica (e.g. {@code --requirepass secret}, {@code --user ...}).
+     * A {@code --requirepass} is also the replica's {@code masterauth} and the sentinels' {@code auth-pass}, as a
+     * deployment with a password needs; the sentinels themselves have none.
+     */
+    public static RedisSentinelSetup start(List<String> options) {
         RedisSentinelSetup setup = new RedisSentinelSetup();
+        Optional<String> password = RedisServer.passwordIn(options);
+        List<String> dataOptions = new ArrayList<>(options);
+        password.ifPresent(secret -> dataOptions.addAll(List.of("--masterauth", secret)));
         try {
-            RedisServer primary = RedisServer.start();
+            RedisServer primary = RedisServer.start(dataOptions);
             setup.servers.add(primary);
-            RedisServer replica = RedisServer.start(List.of("--replicaof", "127.0.0.1",
-                    Integer.toString(primary.port())));
+            List<String> replicaOptions = new ArrayList<>(dataOptions);
+            replicaOptions.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+            RedisServer replica = RedisServer.start(replicaOptions);
             setup.servers.add(replica);
             try (Jedis admin = replica.admin()) {
                 Eventually.until("the replica is in sync", RedisServer.START_TIMEOUT,
                         () -> admin.info("replication").contains("master_link_status:up"));
             }
             for (int i = 0; i < 3; i++) {
-                setup.sentinels.add(SentinelProcess.start(primary.port()));
+                setup.sentinels.add(SentinelProcess.start(primary.port(), password));
             }
             for (SentinelProcess sentinel : setup.sentinels) {
                 try (Jedis jedis = sentinel.admin()) {
@@ -70,6 +84,11 @@ public final class RedisSentinelSetup implements AutoCloseable {
     /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}, for {@code CHAT_REDIS_SENTINELS}. */
     public String sentinelList() {
         return sentinels.stream().map(s -> "127.0.0.1:" + s.port).collect(Collectors.joining(","));
+    }
+
+    /** The primary and the replica, whichever role each has now. */
+    public List<RedisServer> servers() {
+        return servers.stream().filter(RedisServer::isRunning).toList();
     }
 
     /** The server the sentinels name as primary now. */
@@ -119,7 +138,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(reaper);
         }
 
-        static SentinelProcess start(int primaryPort) {
+        static SentinelProcess start(int primaryPort, Optional<String> dataPassword) {
             int port = RedisServer.freePort();
             Path dir = Path.of(System.getProperty("chat.test.output", "target"), "redis");
             Path config = dir.resolve("sentinel-" + port + ".conf");
@@ -133,6 +152,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
                     "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER_MILLIS,
                     "sentinel failover-timeout " + MASTER + " " + FAILOVER_TIMEOUT_MILLIS,
                     "sentinel parallel-syncs " + MASTER + " 1",
+                    dataPassword.map(secret -> "sentinel auth-pass " + MASTER + " " + secret).orElse(""),
                     "");
             Process process;
             try {

@@ -69,11 +69,15 @@ public final class RedisServer implements AutoCloseable {
      * {@code --requirepass} among them is used for the test's own admin connection.
      */
     public static RedisServer start(List<String> options) {
-        int index = options.indexOf(ADMIN_PASSWORD_OPTION);
-        Optional<String> password = index >= 0 ? Optional.of(options.get(index + 1)) : Optional.empty();
-        RedisServer server = new RedisServer(freePort(), options, password);
+        RedisServer server = new RedisServer(freePort(), options, passwordIn(options));
         server.startProcess();
         return server;
+    }
+
+    /** The default user's password that {@code options} set ({@code --requirepass}), if any. */
+    public static Optional<String> passwordIn(List<String> options) {
+        int index = options.indexOf(ADMIN_PASSWORD_OPTION);
+        return index >= 0 ? Optional.of(options.get(index + 1)) : Optional.empty();
     }
 
     /** A free port on 127.0.0.1 where nothing listens, for "Redis is down" tests. */

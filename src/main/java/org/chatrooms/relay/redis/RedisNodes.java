@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,6 +59,8 @@ final class RedisNodes implements AutoCloseable {
     // Guarded by this: the Cluster's provider and client once made; whether close() ran.
     private ClusterClients cluster;
     private boolean closed;
+    /** Cluster: the configuration problem last logged by {@link #refreshSlots}, so it is logged once. */
+    private final AtomicReference<String> refreshProblem = new AtomicReference<>();
     /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
     private final LazySentinelProvider sentinelProvider;
 
@@ -186,16 +189,28 @@ final class RedisNodes implements AutoCloseable {
         return clusterFactory == null ? "" : cluster().provider().getNode(slotOf(sampleKey));
     }
 
-    /** Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). */
+    /**
+     * Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). This is where a
+     * Cluster node first talks to Redis, so a setting that is wrong (password, user, TLS) shows here: it is logged
+     * as SEVERE, once until it changes (the other failures, the transient kind during a failover, at FINE).
+     */
     boolean refreshSlots() {
         if (clusterFactory == null) {
             return true;
         }
         try {
             cluster().provider().renewSlotCache();
+            refreshProblem.set(null);
             return true;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not refresh the cluster's slots", e);
+            if (RedisProblems.isConfigurationError(e)) {
+                String problem = RedisProblems.describe(e, config);
+                if (!problem.equals(refreshProblem.getAndSet(problem))) {
+                    LOG.severe("Cannot use the Redis Cluster at " + config.redactedUrl() + ": " + problem
+                            + ". Retrying with backoff; this server is not ready for chat until then.");
+                }
+            }
             return false;
         }
     }
