@@ -1,5 +1,6 @@
 package org.chatrooms.testing;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +105,10 @@ public interface RedisDeployment extends AutoCloseable {
 
             @Override
             public Map<String, String> settings() {
-                return Map.of("CHAT_REDIS_SENTINELS", sentinel.sentinelList(),
-                        "CHAT_REDIS_MASTER", RedisSentinelSetup.MASTER);
+                Map<String, String> settings = new HashMap<>(Map.of("CHAT_REDIS_SENTINELS", sentinel.sentinelList(),
+                        "CHAT_REDIS_MASTER", RedisSentinelSetup.MASTER));
+                sentinel.sentinelPassword().ifPresent(secret -> settings.put("CHAT_REDIS_SENTINEL_PASSWORD", secret));
+                return Map.copyOf(settings);
             }
 
             @Override

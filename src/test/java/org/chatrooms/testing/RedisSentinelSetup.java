@@ -32,8 +32,10 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     private final List<RedisServer> servers = new ArrayList<>();
     private final List<SentinelProcess> sentinels = new ArrayList<>();
+    private final Optional<String> sentinelPassword;
 
-    private RedisSentinelSetup() {
+    private RedisSentinelSetup(Optional<String> sentinelPassword) {
+        this.sentinelPassword = sentinelPassword;
     }
 
     public static RedisSentinelSetup start() {
@@ -46,7 +48,15 @@ public final class RedisSentinelSetup implements AutoCloseable {
      * deployment with a password needs; the sentinels themselves have none.
      */
     public static RedisSentinelSetup start(List<String> options) {
-        RedisSentinelSetup setup = new RedisSentinelSetup();
+        return start(options, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(List)}, with sentinels that require {@code sentinelPassword} ({@code requirepass} in their
+     * configuration, and {@code sentinel-pass} to talk to each other).
+     */
+    public static RedisSentinelSetup start(List<String> options, Optional<String> sentinelPassword) {
+        RedisSentinelSetup setup = new RedisSentinelSetup(sentinelPassword);
         Optional<String> password = RedisServer.passwordIn(options);
         List<String> dataOptions = new ArrayList<>(options);
         password.ifPresent(secret -> dataOptions.addAll(List.of("--masterauth", secret)));
@@ -62,7 +72,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
                         () -> admin.info("replication").contains("master_link_status:up"));
             }
             for (int i = 0; i < 3; i++) {
-                setup.sentinels.add(SentinelProcess.start(primary.port(), password));
+                setup.sentinels.add(SentinelProcess.start(primary.port(), password, sentinelPassword));
             }
             for (SentinelProcess sentinel : setup.sentinels) {
                 try (Jedis jedis = sentinel.admin()) {
@@ -84,6 +94,11 @@ public final class RedisSentinelSetup implements AutoCloseable {
     /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}, for {@code CHAT_REDIS_SENTINELS}. */
     public String sentinelList() {
         return sentinels.stream().map(s -> "127.0.0.1:" + s.port).collect(Collectors.joining(","));
+    }
+
+    /** The sentinels' own password, if they have one. */
+    public Optional<String> sentinelPassword() {
+        return sentinelPassword;
     }
 
     /** The primary and the replica, whichever role each has now. */
@@ -130,15 +145,17 @@ public final class RedisSentinelSetup implements AutoCloseable {
         final int port;
         final Process process;
         final Thread reaper;
+        final Optional<String> password;
 
-        private SentinelProcess(int port, Process process) {
+        private SentinelProcess(int port, Process process, Optional<String> password) {
             this.port = port;
             this.process = process;
+            this.password = password;
             this.reaper = new Thread(process::destroyForcibly, "sentinel-test-reaper-" + port);
             Runtime.getRuntime().addShutdownHook(reaper);
         }
 
-        static SentinelProcess start(int primaryPort, Optional<String> dataPassword) {
+        static SentinelProcess start(int primaryPort, Optional<String> dataPassword, Optional<String> ownPassword) {
             int port = RedisServer.freePort();
             Path dir = Path.of(System.getProperty("chat.test.output", "target"), "redis");
             Path config = dir.resolve("sentinel-" + port + ".conf");
@@ -153,6 +170,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
                     "sentinel failover-timeout " + MASTER + " " + FAILOVER_TIMEOUT_MILLIS,
                     "sentinel parallel-syncs " + MASTER + " 1",
                     dataPassword.map(secret -> "sentinel auth-pass " + MASTER + " " + secret).orElse(""),
+                    ownPassword.map(secret -> "requirepass " + secret).orElse(""),
+                    ownPassword.map(secret -> "sentinel sentinel-pass " + secret).orElse(""),
                     "");
             Process process;
             try {
@@ -165,7 +184,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start redis-sentinel", e);
             }
-            SentinelProcess sentinel = new SentinelProcess(port, process);
+            SentinelProcess sentinel = new SentinelProcess(port, process, ownPassword);
             try {
                 Eventually.until("redis-sentinel on " + port + " answers", RedisServer.START_TIMEOUT, () -> {
                     try (Jedis jedis = sentinel.admin()) {
@@ -183,7 +202,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
         Jedis admin() {
             return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder()
-                    .timeoutMillis(5000).autoNegotiateProtocol(false).build());
+                    .timeoutMillis(5000).autoNegotiateProtocol(false).password(password.orElse(null)).build());
         }
 
         @Override

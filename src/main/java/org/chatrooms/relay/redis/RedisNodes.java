@@ -3,6 +3,7 @@ package org.chatrooms.relay.redis;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -155,6 +156,9 @@ final class RedisNodes implements AutoCloseable {
                     return new HostAndPort(primary.get(0), Integer.parseInt(primary.get(1)));
                 }
             } catch (JedisException e) {
+                if (RedisProblems.isConfigurationError(e)) {
+                    throw new RedisProblems.SentinelRefusal(RedisTopology.describe(List.of(address)), e);
+                }
                 last = e;
             }
         }
@@ -319,12 +323,18 @@ final class RedisNodes implements AutoCloseable {
         }
     }
 
-    /** Sentinels are asked without a password, with the data nodes' timeouts and TLS setting. */
+    /**
+     * Sentinels are asked with their own password if one is set ({@code CHAT_REDIS_SENTINEL_PASSWORD}, the default
+     * user), with the data nodes' timeouts and TLS setting.
+     */
     private static JedisClientConfig sentinelConfig(RedisRelayConfig config) {
         int timeout = Math.toIntExact(config.timings().ioTimeout().toMillis());
+        Optional<String> password = config.topology() instanceof RedisTopology.Sentinel sentinel
+                ? sentinel.password() : Optional.empty();
         return DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout)
+                .password(password.orElse(null))
                 .ssl(config.tls())
                 .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED)
                 .build();

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
 
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Turns what Jedis throws into one line an operator can act on. Jedis's own messages are often a bare
@@ -19,7 +20,23 @@ final class RedisProblems {
     private RedisProblems() {
     }
 
+    /**
+     * A sentinel refused to answer for lack of the right password: says so, rather than blaming the data nodes'
+     * settings for the NOAUTH or WRONGPASS it carries.
+     */
+    static final class SentinelRefusal extends JedisException {
+        SentinelRefusal(String sentinel, JedisException refusal) {
+            super("sentinel " + sentinel + " refused the relay (" + refusal.getMessage()
+                    + "): CHAT_REDIS_SENTINEL_PASSWORD must be the sentinels' own requirepass", refusal);
+        }
+    }
+
     static String describe(Throwable problem, RedisRelayConfig config) {
+        for (Throwable cause : causes(problem)) {
+            if (cause instanceof SentinelRefusal) {
+                return cause.getMessage();
+            }
+        }
         String where = config.host() + ":" + config.port();
         // Jedis's Cluster client tries every seed and keeps each one's refusal as a suppressed exception.
         String redisError = String.valueOf(causes(problem).stream().filter(RedisProblems::isRefusedLogin)

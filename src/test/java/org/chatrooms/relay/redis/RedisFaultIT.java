@@ -226,17 +226,22 @@ class RedisFaultIT {
         List<String> options = new ArrayList<>(List.of("--requirepass", "admin-secret"));
         options.addAll(CHAT_USER);
         RedisDeployment redis = closing(mode().start(options));
-        ChatCluster cluster = closing(new ChatCluster(redis));
-        ChatServer one = cluster.startNode(redis.credentials("", "admin-secret"));
-        ChatServer two = cluster.startNode(redis.credentials("chat", "chat-secret"));
+        twoNodesChat(closing(new ChatCluster(redis)), redis.credentials("", "admin-secret"),
+                redis.credentials("chat", "chat-secret"));
+    }
+
+    /** A node with {@code oneSettings} and a node with {@code twoSettings} chat both ways in one room. */
+    static void twoNodesChat(ChatCluster cluster, Map<String, String> oneSettings, Map<String, String> twoSettings) {
+        ChatServer one = cluster.startNode(oneSettings);
+        ChatServer two = cluster.startNode(twoSettings);
         try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
              ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
             cluster.awaitSubscribers("2330", 2);
-            ann.say("via requirepass");
-            assertEquals("via requirepass", bob.nextChat().getString("message"));
-            bob.say("via acl user");
-            assertEquals("via requirepass", ann.nextChat().getString("message"));
-            assertEquals("via acl user", ann.nextChat().getString("message"));
+            ann.say("from node one");
+            assertEquals("from node one", bob.nextChat().getString("message"));
+            bob.say("from node two");
+            assertEquals("from node one", ann.nextChat().getString("message"));
+            assertEquals("from node two", ann.nextChat().getString("message"));
         }
     }
 
@@ -264,16 +269,16 @@ class RedisFaultIT {
         assumeTrue(mode() == RedisMode.STANDALONE, fault + " is a one-server fault");
     }
 
-    private <T extends AutoCloseable> T closing(T resource) {
+    <T extends AutoCloseable> T closing(T resource) {
         closeAfter.add(resource);
         return resource;
     }
 
-    private static URI readyz(ChatServer node) {
+    static URI readyz(ChatServer node) {
         return node.httpBase().resolve("readyz");
     }
 
-    private static void assertNotDelivered(JsonObject frame) {
+    static void assertNotDelivered(JsonObject frame) {
         assertEquals("error", frame.getString("type"), frame.toString());
         assertEquals("not_delivered", frame.getString("code"), frame.toString());
     }
