@@ -167,12 +167,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() {
+        // Its own directory under target/ unless the options name one: a replica writes the RDB a full sync sends
+        // it to its directory, which would otherwise be the working directory (the checkout).
+        Path dir = log.resolveSibling("data-" + port);
         List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--dir", dir.toAbsolutePath().toString()));
         command.addAll(options);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         try {
-            Files.createDirectories(log.getParent());
+            Files.createDirectories(dir);
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot run " + command.get(0), e);
