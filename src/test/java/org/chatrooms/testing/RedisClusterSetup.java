@@ -181,6 +181,25 @@ public final class RedisClusterSetup implements AutoCloseable {
     }
 
     /**
+     * A manual failover of the shard that owns {@code slot} ({@code CLUSTER FAILOVER} on its replica): the replica
+     * takes over with the old primary alive, which becomes its replica. Waits until the cluster agrees.
+     */
+    public RedisServer failOverGracefully(int slot, Duration timeout) {
+        RedisServer owner = ownerOf(slot);
+        RedisServer replica = servers.stream().filter(RedisServer::isRunning).filter(server -> {
+            try (Jedis admin = server.admin()) {
+                String replication = admin.info("replication");
+                return replication.contains("role:slave") && replication.contains("master_port:" + owner.port() + "\r")
+                        && replication.contains("master_link_status:up");
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("no replica in sync with " + owner.port()));
+        try (Jedis admin = replica.admin()) {
+            admin.clusterFailover();
+        }
+        return awaitNewOwner(slot, owner, timeout);
+    }
+
+    /**
      * Moves {@code slot} with its keys from its primary to {@code target}, the way {@code redis-cli --cluster
      * reshard} does: IMPORTING on the target, MIGRATING on the source, MIGRATE of every key, then the new owner
      * announced to every primary. Waits until every running node agrees.

@@ -1,5 +1,6 @@
 package org.chatrooms.testing;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +35,13 @@ public interface RedisDeployment extends AutoCloseable {
 
     /** Every running data process (replicas too; not the sentinels), e.g. to list the clients connected. */
     List<RedisServer> dataNodes();
+
+    /**
+     * Sentinel and Cluster: the primary that holds {@code key} hands over to its replica while it keeps running
+     * ({@code SENTINEL FAILOVER}, {@code CLUSTER FAILOVER}); returns once the replica serves as primary. One server
+     * has no replica: unsupported.
+     */
+    void failOverGracefully(String key, Duration timeout);
 
     /** Nodes subscribed to {@code channel} (PUBSUB NUMSUB, or SHARDNUMSUB on the shards). */
     long subscribers(String channel);
@@ -73,6 +81,11 @@ public interface RedisDeployment extends AutoCloseable {
             @Override
             public List<RedisServer> dataNodes() {
                 return List.of(redis);
+            }
+
+            @Override
+            public void failOverGracefully(String key, Duration timeout) {
+                throw new UnsupportedOperationException("one server has no replica to hand over to");
             }
 
             @Override
@@ -127,6 +140,11 @@ public interface RedisDeployment extends AutoCloseable {
             }
 
             @Override
+            public void failOverGracefully(String key, Duration timeout) {
+                sentinel.switchPrimary(timeout);
+            }
+
+            @Override
             public long subscribers(String channel) {
                 return standalone(sentinel.primary(), "").subscribers(channel);
             }
@@ -168,6 +186,11 @@ public interface RedisDeployment extends AutoCloseable {
             @Override
             public List<RedisServer> dataNodes() {
                 return cluster.servers();
+            }
+
+            @Override
+            public void failOverGracefully(String key, Duration timeout) {
+                cluster.failOverGracefully(cluster.slotOf(key), timeout);
             }
 
             @Override

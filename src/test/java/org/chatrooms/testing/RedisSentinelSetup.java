@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * A primary, one replica and three {@code redis-sentinel} processes watching them, all on free ports of 127.0.0.1,
@@ -127,6 +128,28 @@ public final class RedisSentinelSetup implements AutoCloseable {
             Eventually.until("the promoted replica answers as a primary", timeout,
                     () -> admin.info("replication").contains("role:master"));
         }
+        return promoted;
+    }
+
+    /**
+     * A failover with the primary alive ({@code SENTINEL FAILOVER}): the replica is promoted and the old primary,
+     * still running, becomes its replica. Waits until the promoted one answers as a primary and the old one as a
+     * replica (until Sentinel reconfigures it, the old primary still takes writes that the hand-over then loses).
+     */
+    public RedisServer switchPrimary(Duration timeout) {
+        RedisServer old = primary();
+        try (Jedis jedis = sentinels.get(0).admin()) {
+            jedis.sentinelFailover(MASTER);
+        }
+        RedisServer promoted = awaitFailover(old.port(), timeout);
+        // A fresh connection each time: the old primary drops its clients when it turns into a replica.
+        Eventually.until("the old primary is the promoted one's replica", timeout, () -> {
+            try (Jedis admin = old.admin()) {
+                return admin.info("replication").contains("master_port:" + promoted.port() + "\r");
+            } catch (JedisConnectionException e) {
+                return false;
+            }
+        });
         return promoted;
     }
 

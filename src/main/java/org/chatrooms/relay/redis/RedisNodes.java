@@ -1,5 +1,6 @@
 package org.chatrooms.relay.redis;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.chatrooms.concurrent.OwnedThreads;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.CommandArguments;
@@ -72,8 +74,9 @@ final class RedisNodes implements AutoCloseable {
         if (topology instanceof RedisTopology.Sentinel sentinel) {
             this.clusterFactory = null;
             Set<HostAndPort> sentinels = new LinkedHashSet<>(sentinel.sentinels());
-            this.sentinelProvider = new LazySentinelProvider(() -> new SentineledConnectionProvider(
-                    sentinel.master(), clientConfig, pool, sentinels, sentinelConfig(config)));
+            Duration stopTimeout = config.timings().ioTimeout().multipliedBy(2);
+            this.sentinelProvider = new LazySentinelProvider(() -> new JoinedSentinelProvider(
+                    sentinel.master(), clientConfig, pool, sentinels, sentinelConfig(config), stopTimeout));
             this.client = RedisSentinelClient.builder()
                     .masterName(sentinel.master())
                     .sentinels(sentinels)
@@ -164,6 +167,23 @@ final class RedisNodes implements AutoCloseable {
         }
         throw new JedisException("no sentinel of " + RedisTopology.describe(sentinel.sentinels())
                 + " knows a primary named " + sentinel.master(), last);
+    }
+
+    /**
+     * Sentinel: the primary as the pool follows it ({@code +switch-master}, pushed by the sentinels), or empty
+     * while unknown (one server and Cluster: always empty). Never blocks on the network, so the subscriber's
+     * control thread can ask every ping: a subscription left on a primary that handed over while alive (it keeps
+     * running and answering, so no ping fails) hears none of the posts, which go to the new primary.
+     */
+    Optional<HostAndPort> followedPrimary() {
+        return sentinelProvider == null ? Optional.empty() : sentinelProvider.currentPrimary();
+    }
+
+    /** Sentinel: has the pool's provider made (its listeners then follow the primary); a no-op otherwise. */
+    void followPrimary() {
+        if (sentinelProvider != null) {
+            sentinelProvider.make();
+        }
     }
 
     /** Whether a subscribed connection must check that it reached a primary (Sentinel: it may be stale). */
@@ -292,6 +312,15 @@ final class RedisNodes implements AutoCloseable {
             return delegate;
         }
 
+        void make() {
+            delegate();
+        }
+
+        Optional<HostAndPort> currentPrimary() {
+            SentineledConnectionProvider made = existing();
+            return made == null ? Optional.empty() : Optional.ofNullable(made.getCurrentMaster());
+        }
+
         @Override
         public Connection getConnection() {
             return delegate().getConnection();
@@ -319,6 +348,29 @@ final class RedisNodes implements AutoCloseable {
             closed = true;
             if (delegate != null) {
                 delegate.close();
+            }
+        }
+    }
+
+    /**
+     * Jedis's provider, whose {@code +switch-master} listener threads ({@code <master>-SentinelListener-<sentinel>})
+     * are told to stop by {@code close()} but not waited for: here they are joined, so an undeploy leaves none
+     * running (Tomcat reports such a thread as a leak, and it holds the web application's class loader).
+     */
+    private static final class JoinedSentinelProvider extends SentineledConnectionProvider {
+        private final Duration stopTimeout;
+
+        JoinedSentinelProvider(String master, JedisClientConfig clientConfig, GenericObjectPoolConfig<Connection> pool,
+                               Set<HostAndPort> sentinels, JedisClientConfig sentinelConfig, Duration stopTimeout) {
+            super(master, clientConfig, pool, sentinels, sentinelConfig);
+            this.stopTimeout = stopTimeout;
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            for (Thread listener : sentinelListeners) {
+                OwnedThreads.join(listener, stopTimeout);
             }
         }
     }

@@ -49,6 +49,7 @@ class RedeployIT {
             Set<String> before = relayThreadNames();
             String oldNode = nodeIdOf(before);
             Set<String> presenceBefore = presenceThreadNames();
+            Set<Thread> jedisBefore = jedisThreads();
             if (mode() == RedisMode.STANDALONE) {
                 assertEquals(2, presenceBefore.size(), "the presence's two threads: " + presenceBefore);
             }
@@ -67,6 +68,8 @@ class RedeployIT {
 
             Set<String> after = relayThreadNames();
             assertTrue(after.stream().noneMatch(before::contains), "old threads left: " + after);
+            assertEquals(Set.of(), jedisBefore.stream().filter(Thread::isAlive).map(Thread::getName)
+                    .collect(Collectors.toSet()), "Jedis's own threads of the old deployment still running");
             assertEquals(roles.size(), after.size(), "one new relay: " + after);
             Set<String> presenceAfter = presenceThreadNames();
             assertEquals(presenceBefore.size(), presenceAfter.size(), "one new presence: " + presenceAfter);
@@ -119,6 +122,12 @@ class RedeployIT {
     private static Set<String> relayThreadNames() {
         return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName)
                 .filter(name -> !name.startsWith("chat-redis-presence-")).collect(Collectors.toSet());
+    }
+
+    /** Jedis's own helper threads: Sentinel's {@code +switch-master} listeners ({@code <master>-SentinelListener-}). */
+    private static Set<Thread> jedisThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(thread -> thread.getName().contains("-SentinelListener-")).collect(Collectors.toSet());
     }
 
     private static Set<String> presenceThreadNames() {

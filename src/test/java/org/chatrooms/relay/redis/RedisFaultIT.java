@@ -63,15 +63,12 @@ class RedisFaultIT {
     void redisRestartedMidChat() {
         assumeOneServer("killing and restarting the one redis-server");
         RedisServer redis = closing(RedisServer.start());
-        ChatCluster cluster = closing(new ChatCluster(redis));
-        ChatServer one = cluster.startNode();
-        ChatServer two = cluster.startNode();
-        try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
-             ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
-            cluster.awaitSubscribers("2330", 2);
-            ann.say("before");
-            assertEquals("before", bob.nextChat().getString("message"));
-            JsonObject last = ann.nextChat();
+        try (TwoUsers users = TwoUsers.chatting(closing(new ChatCluster(redis)))) {
+            ChatServer one = users.one();
+            ChatServer two = users.two();
+            ChatClient ann = users.ann();
+            ChatClient bob = users.bob();
+            JsonObject last = users.before();
 
             redis.kill();
             for (ChatServer node : List.of(one, two)) {
@@ -138,6 +135,51 @@ class RedisFaultIT {
         RedisDeployment redis = closing(mode().start(CHAT_USER));
         refusalIsNotReadyAndRecoversByItself(redis, redis.credentials("chat", "chat-secret"), "NOPERM",
                 admin -> admin.aclSetUser("chat", "resetkeys"), admin -> admin.aclSetUser("chat", "~*"));
+    }
+
+    /**
+     * One server turned into a replica ({@code REPLICAOF} a port where nothing listens: it keeps its data and
+     * refuses writes with READONLY), then back into a primary.
+     */
+    @Test
+    void aReadOnlyRedisIsNotReadyAndRecoversByItself() {
+        assumeOneServer("REPLICAOF on the one server (Sentinel and Cluster demote a live primary by a failover: "
+                + "aPrimaryHandingOverWhileAliveIsFollowed)");
+        RedisDeployment redis = closing(mode().start());
+        int nowhere = RedisServer.freePort();
+        refusalIsNotReadyAndRecoversByItself(redis, Map.of(), "READONLY",
+                admin -> admin.replicaof("127.0.0.1", nowhere), Jedis::replicaofNoOne);
+    }
+
+    /**
+     * Sentinel and Cluster: the room's primary hands over to its replica while it keeps running (an operator's
+     * {@code SENTINEL FAILOVER} or {@code CLUSTER FAILOVER}, say before maintenance). Connections to the old
+     * primary stay open, but it now refuses writes (READONLY) or redirects them (MOVED): the nodes must follow by
+     * themselves, every message answered (echo or {@code not_delivered}), none twice, one conversation for both.
+     */
+    @Test
+    void aPrimaryHandingOverWhileAliveIsFollowed() {
+        assumeTrue(mode() != RedisMode.STANDALONE, "one server has no replica to hand over to");
+        RedisDeployment redis = closing(mode().start());
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        try (TwoUsers users = TwoUsers.chatting(cluster)) {
+            redis.failOverGracefully(cluster.channel("2330"), Duration.ofSeconds(30));
+            Conversation annSide = new Conversation(users.ann());
+            Conversation bobSide = new Conversation(users.bob());
+            String annBack = annSide.sendUntilEchoed("ann after");
+            String bobBack = bobSide.sendUntilEchoed("bob after");
+            for (ChatServer node : List.of(users.one(), users.two())) {
+                Eventually.until("/readyz says 200 after the hand-over", RECOVERY_BUDGET,
+                        () -> Http.status(readyz(node)) == 200);
+            }
+            String last = annSide.sendUntilEchoed("final");
+            bobSide.readUntil(last);
+            for (Conversation side : List.of(annSide, bobSide)) {
+                assertTrue(side.texts.containsAll(List.of(annBack, bobBack, last)), side.texts.toString());
+                assertEquals(side.texts.size(), new HashSet<>(side.texts).size(), "nothing twice: " + side.texts);
+            }
+            assertEquals(annSide.texts, bobSide.texts, "both users see one conversation");
+        }
     }
 
     /**
@@ -281,6 +323,31 @@ class RedisFaultIT {
     static void assertNotDelivered(JsonObject frame) {
         assertEquals("error", frame.getString("type"), frame.toString());
         assertEquals("not_delivered", frame.getString("code"), frame.toString());
+    }
+
+    /** Two nodes, ann on one and bob on the other in room 2330, both past a first message ({@link #before}). */
+    private record TwoUsers(ChatServer one, ChatServer two, ChatClient ann, ChatClient bob, JsonObject before)
+            implements AutoCloseable {
+
+        static TwoUsers chatting(ChatCluster cluster) {
+            ChatServer one = cluster.startNode();
+            ChatServer two = cluster.startNode();
+            ChatClient ann = ChatClient.join(one.wsBase(), "2330");
+            ChatClient bob = ChatClient.join(two.wsBase(), "2330");
+            cluster.awaitSubscribers("2330", 2);
+            ann.say("before");
+            assertEquals("before", bob.nextChat().getString("message"));
+            JsonObject echo = ann.nextChat();
+            assertEquals("before", echo.getString("message"));
+            return new TwoUsers(one, two, ann, bob, echo);
+        }
+
+        @Override
+        public void close() {
+            try (ChatClient first = ann; ChatClient second = bob) {
+                // both closed, whatever the other did
+            }
+        }
     }
 
     /** One user's view: every chat message received, in order, and a way to send until the relay is back. */
