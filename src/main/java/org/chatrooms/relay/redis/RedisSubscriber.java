@@ -33,7 +33,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *       and left, re-subscribes them all after a reconnect, and pings every {@link Timings#pingInterval()}. A
  *       subscribed connection has no read timeout, so a half-open TCP connection would block the reader forever;
  *       when nothing (pong, message, answer) arrived for {@link Timings#silenceLimit()}, this thread closes the
- *       socket, which ends the read and starts a reconnect.</li>
+ *       socket, which ends the read and starts a reconnect. With Sentinel it also closes it when the pool's
+ *       provider followed the primary to another server ({@link RedisNodes#followedPrimary}).</li>
  * </ul>
  * Other methods are thread-safe and never block on the network.
  */
