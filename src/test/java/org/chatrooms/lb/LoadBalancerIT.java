@@ -18,7 +18,8 @@ import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.Http;
 import org.chatrooms.testing.Nginx;
 import org.chatrooms.testing.RawHttp;
-import org.chatrooms.testing.RedisServer;
+import org.chatrooms.testing.RedisDeployment;
+import org.chatrooms.testing.RedisMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,25 +29,23 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
-import redis.clients.jedis.Jedis;
-
 /**
  * The shipped {@code deploy/nginx/chat.conf}, run by a real nginx in front of two nodes of the built WAR that
  * share a real Redis: what a user reaches through the balancer, where nginx's round robin puts sockets, the
  * Origin check behind a proxy, and a node going away. Nodes take a second each to start, so the tests that leave
  * them as they were share one cluster (each in rooms of its own); the failover test brings its own node to stop,
- * behind its own nginx. A failing test reports the tail of nginx's error log.
+ * behind its own nginx. A failing test reports the tail of nginx's error log. One redis-server here;
+ * {@link SentinelLoadBalancerHA} and {@link ClusterLoadBalancerHA} run the same tests in the other two modes.
  */
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoadBalancerIT {
 
-    private RedisServer redis;
+    private RedisDeployment redis;
     private ChatCluster cluster;
     private ChatServer one;
     private ChatServer two;
     private Nginx nginx;
-    private Jedis admin;
     /** The failover test's own balancer, in front of node two and the node that test stops. */
     private Nginx failoverNginx;
     /** The rate limit test's own balancer: it uses up the handshake allowance of 127.0.0.1 there. */
@@ -56,14 +55,18 @@ class LoadBalancerIT {
     final TestExecutionExceptionHandler nginxLog = Nginx.logTailOnFailure(
             () -> failoverNginx != null ? failoverNginx : limitsNginx != null ? limitsNginx : nginx);
 
+    /** The Redis mode of the nodes; the {@code *HA} subclasses name the other two. */
+    protected RedisMode mode() {
+        return RedisMode.STANDALONE;
+    }
+
     @BeforeAll
     void start() {
-        redis = RedisServer.start();
+        redis = mode().start();
         cluster = new ChatCluster(redis);
         one = cluster.startNode();
         two = cluster.startNode();
         nginx = Nginx.inFrontOf(one, two);
-        admin = redis.admin();
     }
 
     @AfterEach
@@ -81,9 +84,6 @@ class LoadBalancerIT {
     @AfterAll
     void stop() throws Exception {
         try {
-            if (admin != null) {
-                admin.close();
-            }
             if (nginx != null) {
                 nginx.close();
             }
@@ -281,8 +281,7 @@ class LoadBalancerIT {
     }
 
     private long subscribers(String room) {
-        String channel = cluster.channel(room);
-        return admin.pubsubNumSub(channel).get(channel);
+        return redis.subscribers(cluster.channel(room));
     }
 
     /** The Origin of a page served through nginx. */

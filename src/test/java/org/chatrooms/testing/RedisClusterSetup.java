@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -33,27 +34,43 @@ public final class RedisClusterSetup implements AutoCloseable {
     }
 
     public static RedisClusterSetup start() {
+        return start(List.of());
+    }
+
+    /**
+     * With {@code options} on every node (e.g. {@code --requirepass secret}, {@code --user ...}). A
+     * {@code --requirepass} is also every node's {@code masterauth}, so replicas can sync, and what
+     * {@code redis-cli --cluster create} authenticates with.
+     */
+    public static RedisClusterSetup start(List<String> options) {
         RedisClusterSetup setup = new RedisClusterSetup();
+        Optional<String> password = RedisServer.passwordIn(options);
         try {
             Path base = Path.of(System.getProperty("chat.test.output", "target"), "redis",
                     "cluster-" + UUID.randomUUID());
             for (int i = 0; i < 6; i++) {
                 Path dir = base.resolve("node-" + i);
                 Files.createDirectories(dir);
-                setup.servers.add(RedisServer.start(List.of("--cluster-enabled", "yes",
+                List<String> nodeOptions = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
                         // As docs/redis-relay.md asks of a production cluster: a shard that is down must not take
                         // the others' rooms with it.
                         "--cluster-require-full-coverage", "no",
                         // Replicas sync at once (Redis 7 waits 5 s by default for more replicas to share a sync).
                         "--repl-diskless-sync-delay", "0",
-                        "--cluster-config-file", "nodes.conf", "--dir", dir.toAbsolutePath().toString())));
+                        "--cluster-config-file", "nodes.conf", "--dir", dir.toAbsolutePath().toString()));
+                nodeOptions.addAll(options);
+                password.ifPresent(secret -> nodeOptions.addAll(List.of("--masterauth", secret)));
+                setup.servers.add(RedisServer.start(nodeOptions));
             }
             List<String> command = new ArrayList<>(List.of(cli(), "--cluster", "create"));
             setup.servers.forEach(s -> command.add("127.0.0.1:" + s.port()));
             command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
             Path log = base.resolve("create.log");
-            Process create = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            // redis-cli's way to take a password without it showing in the process list.
+            password.ifPresent(secret -> builder.environment().put("REDISCLI_AUTH", secret));
+            Process create = builder.start();
             if (!create.waitFor(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 create.destroyForcibly();
                 throw new IllegalStateException("redis-cli --cluster create did not finish; see " + log);
@@ -128,6 +145,11 @@ public final class RedisClusterSetup implements AutoCloseable {
         throw new AssertionError("no running primary serves slot " + slot);
     }
 
+    /** Every running node, primaries and replicas. */
+    public List<RedisServer> servers() {
+        return servers.stream().filter(RedisServer::isRunning).toList();
+    }
+
     /** The three primaries, running ones only. */
     public List<RedisServer> primaries() {
         List<RedisServer> primaries = new ArrayList<>();
@@ -156,6 +178,25 @@ public final class RedisClusterSetup implements AutoCloseable {
         });
         awaitStateOk(timeout);
         return owner[0];
+    }
+
+    /**
+     * A manual failover of the shard that owns {@code slot} ({@code CLUSTER FAILOVER} on its replica): the replica
+     * takes over with the old primary alive, which becomes its replica. Waits until the cluster agrees.
+     */
+    public RedisServer failOverGracefully(int slot, Duration timeout) {
+        RedisServer owner = ownerOf(slot);
+        RedisServer replica = servers.stream().filter(RedisServer::isRunning).filter(server -> {
+            try (Jedis admin = server.admin()) {
+                String replication = admin.info("replication");
+                return replication.contains("role:slave") && replication.contains("master_port:" + owner.port() + "\r")
+                        && replication.contains("master_link_status:up");
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("no replica in sync with " + owner.port()));
+        try (Jedis admin = replica.admin()) {
+            admin.clusterFailover();
+        }
+        return awaitNewOwner(slot, owner, timeout);
     }
 
     /**

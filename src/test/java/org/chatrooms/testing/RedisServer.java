@@ -69,11 +69,15 @@ public final class RedisServer implements AutoCloseable {
      * {@code --requirepass} among them is used for the test's own admin connection.
      */
     public static RedisServer start(List<String> options) {
-        int index = options.indexOf(ADMIN_PASSWORD_OPTION);
-        Optional<String> password = index >= 0 ? Optional.of(options.get(index + 1)) : Optional.empty();
-        RedisServer server = new RedisServer(freePort(), options, password);
+        RedisServer server = new RedisServer(freePort(), options, passwordIn(options));
         server.startProcess();
         return server;
+    }
+
+    /** The default user's password that {@code options} set ({@code --requirepass}), if any. */
+    public static Optional<String> passwordIn(List<String> options) {
+        int index = options.indexOf(ADMIN_PASSWORD_OPTION);
+        return index >= 0 ? Optional.of(options.get(index + 1)) : Optional.empty();
     }
 
     /** A free port on 127.0.0.1 where nothing listens, for "Redis is down" tests. */
@@ -163,12 +167,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() {
+        // Its own directory under target/ unless the options name one: a replica writes the RDB a full sync sends
+        // it to its directory, which would otherwise be the working directory (the checkout).
+        Path dir = log.resolveSibling("data-" + port);
         List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--dir", dir.toAbsolutePath().toString()));
         command.addAll(options);
         CompletableFuture<Void> ready = new CompletableFuture<>();
         try {
-            Files.createDirectories(log.getParent());
+            Files.createDirectories(dir);
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot run " + command.get(0), e);

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -61,6 +63,8 @@ public final class RedisNodes implements AutoCloseable {
     // Guarded by this: the Cluster's provider and client once made; whether close() ran.
     private ClusterClients cluster;
     private boolean closed;
+    /** Cluster: the configuration problem last logged by {@link #refreshSlots}, so it is logged once. */
+    private final AtomicReference<String> refreshProblem = new AtomicReference<>();
     /** Sentinel only (RedisSentinelClient's own accessors assume its default provider). */
     private final SentinelPrimaryProvider sentinelProvider;
 
@@ -170,6 +174,9 @@ public final class RedisNodes implements AutoCloseable {
                     return new HostAndPort(primary.get(0), Integer.parseInt(primary.get(1)));
                 }
             } catch (JedisException e) {
+                if (RedisProblems.isConfigurationError(e)) {
+                    throw new RedisProblems.SentinelRefusal(RedisTopology.describe(List.of(address)), e);
+                }
                 last = e;
             }
         }
@@ -200,6 +207,42 @@ public final class RedisNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * Sentinel: the primary the pool uses now (as the sentinels last named it, or as the subscriber found it), or
+     * empty while unknown (one server and Cluster: always empty). Never blocks on the network, so the subscriber's
+     * control thread can ask every ping: a subscription left on a primary that handed over while alive (it keeps
+     * running and answering, so no ping fails) hears none of the posts, which go to the new primary.
+     */
+    Optional<HostAndPort> followedPrimary() {
+        return sentinelProvider == null ? Optional.empty() : sentinelProvider.currentPrimary();
+    }
+
+    /**
+     * Sentinel: the subscriber reached the primary at {@code address} (its {@code ROLE} checked): the pool follows
+     * it there too. A no-op otherwise.
+     */
+    void followPrimary(HostAndPort address) {
+        if (sentinelProvider != null) {
+            sentinelProvider.use(address);
+        }
+    }
+
+    /**
+     * Sentinel: asks the sentinels now which primary to use (the publisher thread does it while idle, so that a
+     * primary that handed over while alive is noticed without a post failing first). Blocks for at most the I/O
+     * timeout per sentinel; a no-op otherwise.
+     */
+    void recheckPrimary() {
+        if (sentinelProvider != null) {
+            sentinelProvider.primaryMayHaveMoved();
+            try {
+                sentinelProvider.currentPool();
+            } catch (JedisException e) {
+                LOG.log(Level.FINE, "Could not ask the sentinels for the primary", e);
+            }
+        }
+    }
+
     /** Whether a subscribed connection must check that it reached a primary (Sentinel: it may be stale). */
     boolean subscribersCheckRole() {
         return config.topology() instanceof RedisTopology.Sentinel;
@@ -227,16 +270,28 @@ public final class RedisNodes implements AutoCloseable {
         return clusterFactory == null ? "" : cluster().provider().getNode(slotOf(sampleKey));
     }
 
-    /** Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). */
+    /**
+     * Cluster: learns the slots again (after a MOVED, a lost shard or a sunsubscribe from Redis). This is where a
+     * Cluster node first talks to Redis, so a setting that is wrong (password, user, TLS) shows here: it is logged
+     * as SEVERE, once until it changes (the other failures, the transient kind during a failover, at FINE).
+     */
     public boolean refreshSlots() {
         if (clusterFactory == null) {
             return true;
         }
         try {
             cluster().provider().renewSlotCache();
+            refreshProblem.set(null);
             return true;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not refresh the cluster's slots", e);
+            if (RedisProblems.isConfigurationError(e)) {
+                String problem = RedisProblems.describe(e, config);
+                if (!problem.equals(refreshProblem.getAndSet(problem))) {
+                    LOG.severe("Cannot use the Redis Cluster at " + config.redactedUrl() + ": " + problem
+                            + ". Retrying with backoff; this server is not ready for chat until then.");
+                }
+            }
             return false;
         }
     }
@@ -300,12 +355,18 @@ public final class RedisNodes implements AutoCloseable {
         pool.clear();
     }
 
-    /** Sentinels are asked without a password, with the data nodes' timeouts and TLS setting. */
+    /**
+     * Sentinels are asked with their own password if one is set ({@code CHAT_REDIS_SENTINEL_PASSWORD}, the default
+     * user), with the data nodes' timeouts and TLS setting.
+     */
     private static JedisClientConfig sentinelConfig(RedisRelayConfig config) {
         int timeout = Math.toIntExact(config.timings().ioTimeout().toMillis());
+        Optional<String> password = config.topology() instanceof RedisTopology.Sentinel sentinel
+                ? sentinel.password() : Optional.empty();
         return DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout)
+                .password(password.orElse(null))
                 .ssl(config.tls())
                 .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED)
                 .build();

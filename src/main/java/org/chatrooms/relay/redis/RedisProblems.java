@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
 
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Turns what Jedis throws into one line an operator can act on. Jedis's own messages are often a bare
@@ -19,18 +20,42 @@ final class RedisProblems {
     private RedisProblems() {
     }
 
-    static String describe(Throwable problem, RedisRelayConfig config) {
-        String where = config.host() + ":" + config.port();
-        String redisError = String.valueOf(problem.getMessage());
-        if (redisError.startsWith("NOAUTH")) {
-            return "Redis requires a password and CHAT_REDIS_URL has none (write redis://:password@" + where + ")";
+    /**
+     * A sentinel refused to answer for lack of the right password: says so, rather than blaming the data nodes'
+     * settings for the NOAUTH or WRONGPASS it carries.
+     */
+    static final class SentinelRefusal extends JedisException {
+        SentinelRefusal(String sentinel, JedisException refusal) {
+            super("sentinel " + sentinel + " refused the relay (" + refusal.getMessage()
+                    + "): CHAT_REDIS_SENTINEL_PASSWORD must be the sentinels' own requirepass", refusal);
         }
-        if (problem instanceof JedisAccessControlException || redisError.startsWith("WRONGPASS")) {
-            if (redisError.startsWith("NOPERM")) {
-                return "the Redis user lacks a permission the chat needs (" + redisError + "); it needs "
-                        + "SUBSCRIBE, PUBLISH, PUBSUB, EVALSHA, SCRIPT and PING on the prefix's keys and channels";
+    }
+
+    static String describe(Throwable problem, RedisRelayConfig config) {
+        for (Throwable cause : causes(problem)) {
+            if (cause instanceof SentinelRefusal) {
+                return cause.getMessage();
             }
-            return "Redis refused the user name or password in CHAT_REDIS_URL (" + redisError + ")";
+        }
+        String where = config.host() + ":" + config.port();
+        // Jedis's Cluster client tries every seed and keeps each one's refusal as a suppressed exception.
+        String redisError = String.valueOf(causes(problem).stream().filter(RedisProblems::isRefusedLogin)
+                .findFirst().orElse(problem).getMessage());
+        boolean oneServer = config.topology() instanceof RedisTopology.Standalone;
+        if (redisError.startsWith("NOAUTH")) {
+            return oneServer
+                    ? "Redis requires a password and CHAT_REDIS_URL has none (write redis://:password@" + where + ")"
+                    : "Redis requires a password and CHAT_REDIS_PASSWORD is not set";
+        }
+        if (redisError.startsWith("NOPERM")) {
+            return "the Redis user lacks a permission the chat needs (" + redisError + "); it needs "
+                    + "SUBSCRIBE, PUBLISH, PUBSUB, EVALSHA, SCRIPT and PING on the prefix's keys and channels";
+        }
+        if (redisError.startsWith("WRONGPASS")
+                || causes(problem).stream().anyMatch(JedisAccessControlException.class::isInstance)) {
+            // Sentinel and Cluster take credentials from their own settings (RedisRelayConfig.fromSettings).
+            return "Redis refused the user name or password in "
+                    + (oneServer ? "CHAT_REDIS_URL" : "CHAT_REDIS_USER / CHAT_REDIS_PASSWORD") + " (" + redisError + ")";
         }
         for (Throwable cause : causes(problem)) {
             if (cause instanceof ConnectException) {
@@ -57,17 +82,19 @@ final class RedisProblems {
 
     /** Problems that retrying will not fix until someone changes a setting; logged as SEVERE. */
     static boolean isConfigurationError(Throwable problem) {
-        String message = String.valueOf(problem.getMessage());
-        if (problem instanceof JedisAccessControlException || message.startsWith("NOAUTH")
-                || message.startsWith("WRONGPASS") || message.startsWith("NOPERM")) {
-            return true;
-        }
         for (Throwable cause : causes(problem)) {
-            if (cause instanceof SSLException) {
+            if (isRefusedLogin(cause) || cause instanceof SSLException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Redis refused the credentials or a permission: a matter of settings, not of the network. */
+    private static boolean isRefusedLogin(Throwable problem) {
+        String message = String.valueOf(problem.getMessage());
+        return problem instanceof JedisAccessControlException || message.startsWith("NOAUTH")
+                || message.startsWith("WRONGPASS") || message.startsWith("NOPERM");
     }
 
     /** The problem, its causes, and what they suppressed (Jedis tries each address of a host and keeps the rest). */

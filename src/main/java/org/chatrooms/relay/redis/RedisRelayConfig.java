@@ -125,7 +125,8 @@ public record RedisRelayConfig(
      * the in-memory relay. Exactly one of {@code CHAT_REDIS_URL}, {@code CHAT_REDIS_SENTINELS} (with
      * {@code CHAT_REDIS_MASTER}) and {@code CHAT_REDIS_CLUSTER} may be set. Sentinel and Cluster take their
      * credentials from {@code CHAT_REDIS_USER} and {@code CHAT_REDIS_PASSWORD} (a URL there would name a host that
-     * the topology decides), and TLS from {@code CHAT_REDIS_TLS=true}; Sentinel itself is asked without a password.
+     * the topology decides), and TLS from {@code CHAT_REDIS_TLS=true}; the sentinels themselves are asked with
+     * {@code CHAT_REDIS_SENTINEL_PASSWORD} if set (their {@code requirepass}), else without a password.
      */
     public static Optional<RedisRelayConfig> fromSettings(Function<String, Optional<String>> setting) {
         Optional<String> url = setting.apply("CHAT_REDIS_URL");
@@ -141,6 +142,11 @@ public record RedisRelayConfig(
         if (master.isPresent() != sentinels.isPresent()) {
             throw new IllegalArgumentException("CHAT_REDIS_SENTINELS and CHAT_REDIS_MASTER go together");
         }
+        Optional<String> sentinelPassword = setting.apply("CHAT_REDIS_SENTINEL_PASSWORD");
+        if (sentinelPassword.isPresent() && sentinels.isEmpty()) {
+            throw new IllegalArgumentException("CHAT_REDIS_SENTINEL_PASSWORD is the sentinels' own password: it goes "
+                    + "with CHAT_REDIS_SENTINELS");
+        }
         if (url.isPresent()) {
             for (String name : List.of("CHAT_REDIS_USER", "CHAT_REDIS_PASSWORD", "CHAT_REDIS_TLS")) {
                 if (setting.apply(name).isPresent()) {
@@ -154,7 +160,8 @@ public record RedisRelayConfig(
             return Optional.empty();
         }
         RedisTopology topology = sentinels.isPresent()
-                ? new RedisTopology.Sentinel(master.get(), RedisTopology.addresses("CHAT_REDIS_SENTINELS", sentinels.get()))
+                ? new RedisTopology.Sentinel(master.get(), RedisTopology.addresses("CHAT_REDIS_SENTINELS",
+                        sentinels.get()), sentinelPassword)
                 : new RedisTopology.Cluster(RedisTopology.addresses("CHAT_REDIS_CLUSTER", cluster.get()));
         HostAndPort first = topology instanceof RedisTopology.Sentinel s ? s.sentinels().get(0)
                 : ((RedisTopology.Cluster) topology).seeds().get(0);
@@ -207,7 +214,7 @@ public record RedisRelayConfig(
                 ? user.orElse("") + ":" + (password.isPresent() ? "***" : "") + "@" : "";
         if (topology instanceof RedisTopology.Sentinel sentinel) {
             return "sentinel " + credentials + RedisTopology.describe(sentinel.sentinels()) + " master " + sentinel.master()
-                    + (tls ? " (TLS)" : "");
+                    + (sentinel.password().isPresent() ? " (sentinel password ***)" : "") + (tls ? " (TLS)" : "");
         }
         if (topology instanceof RedisTopology.Cluster cluster) {
             return "cluster " + credentials + RedisTopology.describe(cluster.seeds()) + (tls ? " (TLS)" : "");

@@ -31,7 +31,9 @@ import redis.clients.jedis.exceptions.JedisException;
  *       and left, re-subscribes them all after a reconnect, and pings every {@link Timings#pingInterval()}. A
  *       subscribed connection has no read timeout, so a half-open TCP connection would block the reader forever;
  *       when nothing (pong, message, answer) arrived for {@link Timings#silenceLimit()}, this thread closes the
- *       socket, which ends the read and starts a reconnect.</li>
+ *       socket, which ends the read and starts a reconnect. With Sentinel it also closes it when the pool moved to
+ *       another primary ({@link RedisNodes#followedPrimary}: after a READONLY answer, a broken connection or the
+ *       publisher's periodic question to the sentinels).</li>
  * </ul>
  * Other methods are thread-safe and never block on the network.
  */
@@ -54,6 +56,10 @@ final class RedisSubscriber implements RoomSubscriber {
     /** On while the loop should run; turning it off wakes the reconnect pause. */
     private final LoopSwitch loop = new LoopSwitch(false);
     private volatile SubscriberConnection current;
+    /** Where the current connection went (written by the subscriber thread before it becomes current). */
+    private volatile HostAndPort connectedTo;
+    // Control thread only (Sentinel): the primary the pool followed at the last check.
+    private HostAndPort lastFollowed;
     private long generation;
     // Subscriber thread only: the last problem logged, to log a recurring one once rather than per attempt.
     private String lastProblem;
@@ -177,6 +183,10 @@ final class RedisSubscriber implements RoomSubscriber {
             connection.close();
             throw e;
         }
+        connectedTo = address;
+        if (nodes.subscribersCheckRole()) {
+            nodes.followPrimary(address); // the pool goes where this checked primary is
+        }
         if (!isRunning()) {
             connection.close();
             throw new IllegalStateException("closed while connecting");
@@ -247,9 +257,28 @@ final class RedisSubscriber implements RoomSubscriber {
         if (isSilent(connection)) {
             connection.kill("Redis did not answer pings for " + TimeUnit.NANOSECONDS.toMillis(connection.silentNanos())
                     + " ms");
+        } else if (primarySwitchedAway()) {
+            connection.kill("the sentinels switched the primary to " + lastFollowed);
         } else {
             writeOrKill(connection, SubscriberConnection::sendPing);
         }
+    }
+
+    /**
+     * Sentinel: whether the pool's primary just changed to another server than this connection's. A primary that
+     * hands over while alive ({@code SENTINEL FAILOVER}) keeps this connection open and answers its pings, but
+     * posts go to the new primary, and until Sentinel reconfigures the old one (seconds) nothing reaches this
+     * subscription. Only a change counts: a pool that has not caught up yet with where this connection went does
+     * not make it reconnect.
+     */
+    private boolean primarySwitchedAway() {
+        HostAndPort followed = nodes.followedPrimary().orElse(null);
+        if (followed == null || followed.equals(lastFollowed)) {
+            return false;
+        }
+        boolean changed = lastFollowed != null;
+        lastFollowed = followed;
+        return changed && !followed.equals(connectedTo);
     }
 
     private boolean isSilent(SubscriberConnection connection) {

@@ -2,6 +2,7 @@ package org.chatrooms.relay.redis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import redis.clients.jedis.HostAndPort;
@@ -21,13 +22,25 @@ public sealed interface RedisTopology {
     /**
      * A primary and its replicas, found through Sentinel: every connection asks the sentinels for the current
      * primary of {@code master}, so after a failover the relay follows the promoted replica by itself.
+     * {@code password} is the sentinels' own ({@code requirepass} in their configuration), never shown by
+     * {@link #toString()}; the data nodes' credentials are the config's.
      */
-    record Sentinel(String master, List<HostAndPort> sentinels) implements RedisTopology {
+    record Sentinel(String master, List<HostAndPort> sentinels, Optional<String> password) implements RedisTopology {
         public Sentinel {
             if (master.isBlank()) {
                 throw new IllegalArgumentException("CHAT_REDIS_MASTER must name the master Sentinel watches");
             }
             sentinels = List.copyOf(sentinels);
+        }
+
+        public Sentinel(String master, List<HostAndPort> sentinels) {
+            this(master, sentinels, Optional.empty());
+        }
+
+        @Override
+        public String toString() {
+            return "Sentinel[master=" + master + ", sentinels=" + describe(sentinels)
+                    + (password.isPresent() ? ", password=***" : "") + "]";
         }
     }
 

@@ -40,7 +40,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * pays one round trip per batch rather than per call, and calls reach Redis in the order they were queued (a
  * user's messages stay in the order sent). It completes each call's stage, with the answer or with
  * {@link RelayUnavailableException}: a post is never dropped silently. While idle and marked failing, it pings
- * Redis so that readiness recovers without waiting for a user to post.
+ * Redis so that readiness recovers without waiting for a user to post; with Sentinel, while idle it also asks
+ * the sentinels every few seconds which primary to use ({@link RedisNodes#recheckPrimary}).
  *
  * <p>Readiness: a connection failure, and also a Redis that answers but refuses to work (out of memory, a
  * read-only replica, a user lacking a permission), makes {@link #works} false until a call succeeds again; the
@@ -52,6 +53,8 @@ final class ScriptPipeline implements AutoCloseable {
     /** Calls waiting for Redis; beyond this the node is overloaded and refuses posts rather than growing memory. */
     static final int QUEUE_CAPACITY = 10_000;
     private static final int MAX_BATCH = 256;
+    /** Sentinel: while idle, the sentinels are asked for the primary every this many polls (5 s by default). */
+    private static final int IDLE_POLLS_PER_PRIMARY_CHECK = 20;
 
     private final RedisNodes nodes;
     private final StreamScripts scripts;
@@ -66,6 +69,8 @@ final class ScriptPipeline implements AutoCloseable {
      * shard that is down refuses its own rooms' posts, but the node works while any primary does.
      */
     private final Map<Object, Boolean> works = new ConcurrentHashMap<>();
+    // Publisher thread only: polls that found nothing to send.
+    private long idlePolls;
     // Publisher thread only: the server (Cluster: the primary) the calls being sent go to.
     private Object target = "";
     /**
@@ -142,6 +147,10 @@ final class ScriptPipeline implements AutoCloseable {
                 Call<?> first = queue.poll(probeInterval.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     probeIfFailing();
+                    if (++idlePolls % IDLE_POLLS_PER_PRIMARY_CHECK == 0) {
+                        // Sentinel: a primary that handed over while alive breaks no connection; ask now and then.
+                        nodes.recheckPrimary();
+                    }
                     continue;
                 }
                 batch.add(first);

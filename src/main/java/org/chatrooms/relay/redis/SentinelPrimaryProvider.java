@@ -1,6 +1,7 @@
 package org.chatrooms.relay.redis;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.apache.commons.pool2.PooledObject;
@@ -24,9 +25,10 @@ import redis.clients.jedis.providers.ConnectionProvider;
  *
  * <p>Here the primary is asked of the sentinels ({@code askSentinels}) when first needed, and again after any sign
  * that it moved: a pooled connection that broke or could not be made, a new connection that reached a replica
- * ({@code ROLE}), or {@link #primaryMayHaveMoved} (the relay's subscriber reconnected, or Redis answered
- * {@code READONLY}). A failover breaks every connection to the old primary, so the next call after it asks again.
- * It starts no thread. Thread-safe; the swap of pools is guarded by {@code this}, the staleness flag is volatile.
+ * ({@code ROLE}), or {@link #primaryMayHaveMoved} (Redis answered {@code READONLY}, or the publisher's periodic
+ * check while idle); and it follows the relay's subscriber wherever that found the primary ({@link #use}). A
+ * failover breaks every connection to the old primary, so the next call after it asks again. It starts no
+ * thread. Thread-safe; the swap of pools is guarded by {@code this}, the staleness flag is volatile.
  */
 final class SentinelPrimaryProvider implements ConnectionProvider {
 
@@ -50,6 +52,24 @@ final class SentinelPrimaryProvider implements ConnectionProvider {
     /** The next connection asks the sentinels again first. */
     void primaryMayHaveMoved() {
         stale = true;
+    }
+
+    /** The primary the pool uses now; empty before the first connection. Never blocks on the network. */
+    synchronized Optional<HostAndPort> currentPrimary() {
+        return Optional.ofNullable(primary);
+    }
+
+    /** Uses the primary at {@code address}, which a caller found with its {@code ROLE} checked (the subscriber). */
+    synchronized void use(HostAndPort address) {
+        if (!closed) {
+            switchTo(address);
+            stale = false;
+        }
+    }
+
+    /** The pool to the primary, asking the sentinels first if it may have moved; throws when none can say. */
+    ConnectionPool currentPool() {
+        return pool();
     }
 
     @Override
@@ -88,16 +108,20 @@ final class SentinelPrimaryProvider implements ConnectionProvider {
         if (stale || pool == null) {
             HostAndPort named = askSentinels.get();
             stale = false;
-            if (!named.equals(primary)) {
-                ConnectionPool old = pool;
-                pool = new ConnectionPool(new PrimaryConnections(named), poolConfig);
-                primary = named;
-                if (old != null) {
-                    old.close();
-                }
-            }
+            switchTo(named);
         }
         return pool;
+    }
+
+    private void switchTo(HostAndPort address) {
+        if (!address.equals(primary)) {
+            ConnectionPool old = pool;
+            pool = new ConnectionPool(new PrimaryConnections(address), poolConfig);
+            primary = address;
+            if (old != null) {
+                old.close();
+            }
+        }
     }
 
     /** Makes connections to one address, checking each reached a primary, and notices the ones that broke. */

@@ -41,6 +41,8 @@ import redis.clients.jedis.JedisClientConfig;
 final class ShardedSubscriber implements RoomSubscriber {
 
     private static final Logger LOG = Logger.getLogger(ShardedSubscriber.class.getName());
+    /** Liveness checks (one per ping interval) between two slot refreshes while every link is up. */
+    private static final int CHECKS_PER_SLOT_REFRESH = 5;
 
     private final RedisRelayConfig config;
     private final RedisNodes nodes;
@@ -57,6 +59,8 @@ final class ShardedSubscriber implements RoomSubscriber {
     // Control thread only: the links by the primary they connect to.
     private final Map<HostAndPort, ShardLink> links = new HashMap<>();
     private volatile boolean running;
+    // Control thread only: liveness checks since the slots were last refreshed by them.
+    private int checksSinceRefresh;
     /** With no links, whether the cluster answered the last slot refresh (readiness of an idle node). */
     private volatile boolean clusterAnswers;
 
@@ -249,6 +253,22 @@ final class ShardedSubscriber implements RoomSubscriber {
         }
     }
 
+    /**
+     * A primary that hands its slots over while alive ({@code CLUSTER FAILOVER}) keeps its links open and
+     * answering pings, and Redis 7.0 does not take the sharded subscriptions away: the rooms would stay on a
+     * replica that hears none of their posts ("no server is connected" for every one). So every room follows the
+     * slot cache (learnt again after a MOVED post and every few checks); rooms already on their owner stay put.
+     */
+    private void followSlotOwners() {
+        if (++checksSinceRefresh >= CHECKS_PER_SLOT_REFRESH) {
+            checksSinceRefresh = 0;
+            nodes.refreshSlots();
+        }
+        for (String channel : List.copyOf(routes.keySet())) {
+            route(channel);
+        }
+    }
+
     private void closeIfEmpty(ShardLink link) {
         if (link.isEmpty()) {
             links.remove(link.address(), link);
@@ -286,6 +306,7 @@ final class ShardedSubscriber implements RoomSubscriber {
                         }
                     }
                 }
+                followSlotOwners();
             }
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again: liveness checks must survive anything.

@@ -1,7 +1,6 @@
 package org.chatrooms.relay.redis;
 
-import org.chatrooms.testing.RedisClusterSetup;
-import org.chatrooms.testing.RedisDeployment;
+import org.chatrooms.testing.RedisMode;
 
 /**
  * {@link CrossNodeChatIT}'s tests with the nodes in Cluster mode (three primaries, three replicas, sharded pub/sub):
@@ -10,7 +9,7 @@ import org.chatrooms.testing.RedisDeployment;
 class ClusterCrossNodeChatHA extends CrossNodeChatIT {
 
     @Override
-    protected RedisDeployment startRedis() {
-        return RedisDeployment.cluster(RedisClusterSetup.start());
+    protected RedisMode mode() {
+        return RedisMode.CLUSTER;
     }
 }

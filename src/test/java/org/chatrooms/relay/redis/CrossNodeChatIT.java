@@ -16,10 +16,13 @@ import org.chatrooms.testing.ChatCluster;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.NodeProcess;
 import org.chatrooms.testing.RedisDeployment;
-import org.chatrooms.testing.RedisServer;
+import org.chatrooms.testing.RedisMode;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 
@@ -27,33 +30,40 @@ import org.junit.jupiter.api.Timeout;
  * Several nodes of the built WAR (embedded Tomcats) sharing one real Redis: one conversation across nodes, in one
  * order, each message once, rooms apart, and a node only hearing the rooms it hosts. Runs against one
  * redis-server; {@link SentinelCrossNodeChatHA} and {@link ClusterCrossNodeChatHA} run the same tests in the
- * other two modes.
+ * other two modes. The tests share the class's Redis, each with nodes under a prefix of its own.
  */
 @Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossNodeChatIT {
 
     private RedisDeployment redis;
     private ChatCluster cluster;
 
-    /** The Redis the nodes share; each test gets a fresh one. */
-    protected RedisDeployment startRedis() {
-        RedisServer server = RedisServer.start();
-        return RedisDeployment.standalone(server, server.url());
+    /** The Redis mode of the nodes; the {@code *HA} subclasses name the other two. */
+    protected RedisMode mode() {
+        return RedisMode.STANDALONE;
+    }
+
+    @BeforeAll
+    void startRedis() {
+        redis = mode().start();
+    }
+
+    @AfterAll
+    void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     @BeforeEach
     void start() {
-        redis = startRedis();
         cluster = new ChatCluster(redis);
     }
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            cluster.close();
-        } finally {
-            redis.close();
-        }
+        cluster.close();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.chatrooms.relay.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,8 @@ import org.chatrooms.testing.ChatClient;
 import org.chatrooms.testing.ChatCluster;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.LogCapture;
+import org.chatrooms.testing.RedisDeployment;
+import org.chatrooms.testing.RedisMode;
 import org.chatrooms.testing.RedisServer;
 import org.chatrooms.testing.RelayThreadCheck;
 import org.junit.jupiter.api.Test;
@@ -25,23 +28,36 @@ import redis.clients.jedis.Jedis;
 /**
  * Redeploying the WAR on a running Tomcat (a context reload) must leave no relay thread and no Redis connection of
  * the old deployment behind, and Tomcat must not warn about leaks; stopping the server must leave nothing at all.
+ * One redis-server here; {@link SentinelRedeployHA} and {@link ClusterRedeployHA} run the same tests in the other
+ * two modes, where Jedis has helpers of its own (Sentinel's {@code +switch-master} listeners, a Cluster's pool per
+ * primary) and connections go to several servers.
  */
 @Timeout(120)
 class RedeployIT {
 
+    /** The Redis mode of the node; the {@code *HA} subclasses name the other two. */
+    protected RedisMode mode() {
+        return RedisMode.STANDALONE;
+    }
+
     @Test
     void aReloadLeavesNoThreadNoConnectionAndNoLeakWarning() throws Exception {
-        try (RedisServer redis = RedisServer.start();
+        try (RedisDeployment redis = mode().start();
              ChatCluster cluster = new ChatCluster(redis);
-             LogCapture tomcatLog = LogCapture.of("org.apache.catalina");
-             Jedis admin = redis.admin()) {
+             LogCapture tomcatLog = LogCapture.of("org.apache.catalina")) {
             ChatServer node = cluster.startNode();
             Set<String> before = relayThreadNames();
             String oldNode = nodeIdOf(before);
             Set<String> presenceBefore = presenceThreadNames();
-            assertEquals(2, presenceBefore.size(), "the presence's two threads: " + presenceBefore);
-            assertEquals(Set.of("subscriber", "control", "publisher", "dispatch").stream()
-                    .map(role -> "chat-redis-" + role + "-" + oldNode).collect(Collectors.toSet()), before);
+            Set<Thread> jedisBefore = jedisThreads();
+            if (mode() == RedisMode.STANDALONE) {
+                assertEquals(2, presenceBefore.size(), "the presence's two threads: " + presenceBefore);
+            }
+            // A Cluster node has no subscriber thread of its own: one reader per shard it hosts rooms of (none yet).
+            Set<String> roles = mode() == RedisMode.CLUSTER ? Set.of("control", "publisher", "dispatch")
+                    : Set.of("subscriber", "control", "publisher", "dispatch");
+            assertEquals(roles.stream().map(role -> "chat-redis-" + role + "-" + oldNode)
+                    .collect(Collectors.toSet()), before);
 
             try (ChatClient ann = ChatClient.join(node.wsBase(), "2330")) {
                 ann.say("before reload");
@@ -52,15 +68,18 @@ class RedeployIT {
 
             Set<String> after = relayThreadNames();
             assertTrue(after.stream().noneMatch(before::contains), "old threads left: " + after);
-            assertEquals(4, after.size(), "one new relay: " + after);
+            assertEquals(Set.of(), jedisBefore.stream().filter(Thread::isAlive).map(Thread::getName)
+                    .collect(Collectors.toSet()), "Jedis's own threads of the old deployment still running");
+            assertEquals(roles.size(), after.size(), "one new relay: " + after);
             Set<String> presenceAfter = presenceThreadNames();
-            assertEquals(2, presenceAfter.size(), "one new presence: " + presenceAfter);
+            assertEquals(presenceBefore.size(), presenceAfter.size(), "one new presence: " + presenceAfter);
             assertTrue(presenceAfter.stream().noneMatch(presenceBefore::contains), "old presence thread left");
-            String oldPresence = presenceBefore.iterator().next().split("-")[3];
-            Eventually.until("Redis saw the old presence connection close", Duration.ofSeconds(10),
-                    () -> !admin.clientList().contains("name=chat-" + oldPresence + "-presence"));
+            for (String oldPresence : presenceBefore.stream().map(name -> name.split("-")[3]).distinct().toList()) {
+                Eventually.until("Redis saw the old presence connection close", Duration.ofSeconds(10),
+                        () -> !clientList(redis).contains("name=chat-" + oldPresence + "-presence"));
+            }
             Eventually.until("Redis saw the old node's connections close", Duration.ofSeconds(10),
-                    () -> !admin.clientList().contains("name=chat-" + oldNode + "-"));
+                    () -> !clientList(redis).contains("name=chat-" + oldNode + "-"));
             try (ChatClient bob = ChatClient.join(node.wsBase(), "2330")) {
                 bob.say("after reload");
                 assertEquals("after reload", bob.nextChat().getString("message"));
@@ -76,7 +95,8 @@ class RedeployIT {
 
     @Test
     void jedisLogsThroughTheContainerLogging() throws Exception {
-        try (RedisServer redis = RedisServer.start();
+        assumeTrue(mode() == RedisMode.STANDALONE, "the WAR's logging binding is the same in every mode");
+        try (RedisDeployment redis = mode().start();
              ChatCluster cluster = new ChatCluster(redis)) {
             ChatServer node = cluster.startNode();
             ClassLoader webapp = node.context().getLoader().getClassLoader();
@@ -87,10 +107,27 @@ class RedeployIT {
         }
     }
 
+    /** Every client connected to any of the deployment's data nodes, as CLIENT LIST shows them. */
+    private static String clientList(RedisDeployment redis) {
+        StringBuilder all = new StringBuilder();
+        for (RedisServer server : redis.dataNodes()) {
+            try (Jedis admin = server.admin()) {
+                all.append(admin.clientList()).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
     /** The relay's threads; the presence's ({@code chat-redis-presence-<id>-1}, {@code -heartbeat-1}) apart. */
     private static Set<String> relayThreadNames() {
         return RelayThreadCheck.aliveRelayThreads().stream().map(Thread::getName)
                 .filter(name -> !name.startsWith("chat-redis-presence-")).collect(Collectors.toSet());
+    }
+
+    /** Jedis's own helper threads: Sentinel's {@code +switch-master} listeners ({@code <master>-SentinelListener-}). */
+    private static Set<Thread> jedisThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(thread -> thread.getName().contains("-SentinelListener-")).collect(Collectors.toSet());
     }
 
     private static Set<String> presenceThreadNames() {

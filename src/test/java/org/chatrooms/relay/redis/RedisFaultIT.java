@@ -3,6 +3,7 @@ package org.chatrooms.relay.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 
 import jakarta.json.JsonObject;
@@ -21,6 +23,8 @@ import org.chatrooms.testing.ChatCluster;
 import org.chatrooms.testing.Eventually;
 import org.chatrooms.testing.Http;
 import org.chatrooms.testing.LogCapture;
+import org.chatrooms.testing.RedisDeployment;
+import org.chatrooms.testing.RedisMode;
 import org.chatrooms.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,13 +34,23 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Faults with the built WAR on several nodes: Redis dying mid-chat and coming back, Redis missing at start,
- * passwords right and wrong. Users must always hear about a message that was not delivered, and never get one twice.
+ * Redis refusing work (out of memory, a user losing its key permissions), passwords right and wrong. Users must
+ * always hear about a message that was not delivered, and never get one twice. One redis-server here;
+ * {@link SentinelRedisFaultHA} and {@link ClusterRedisFaultHA} run the refusals and the passwords in the other two
+ * modes (on every data node). Restarting the one server is a one-server fault: there, the primary's death is a
+ * failover ({@code Redis*FailoverIT}, {@link AppNodesFailoverHA}).
  */
 @Timeout(120)
 class RedisFaultIT {
 
     private static final Duration RECOVERY_BUDGET = Duration.ofSeconds(5);
+    private static final List<String> CHAT_USER = List.of("--user", "chat", "on", ">chat-secret", "~*", "&*", "+@all");
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    /** The Redis mode of the nodes; the {@code *HA} subclasses name the other two. */
+    protected RedisMode mode() {
+        return RedisMode.STANDALONE;
+    }
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -47,16 +61,14 @@ class RedisFaultIT {
 
     @Test
     void redisRestartedMidChat() {
+        assumeOneServer("killing and restarting the one redis-server");
         RedisServer redis = closing(RedisServer.start());
-        ChatCluster cluster = closing(new ChatCluster(redis));
-        ChatServer one = cluster.startNode();
-        ChatServer two = cluster.startNode();
-        try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
-             ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
-            cluster.awaitSubscribers("2330", 2);
-            ann.say("before");
-            assertEquals("before", bob.nextChat().getString("message"));
-            JsonObject last = ann.nextChat();
+        try (TwoUsers users = TwoUsers.chatting(closing(new ChatCluster(redis)))) {
+            ChatServer one = users.one();
+            ChatServer two = users.two();
+            ChatClient ann = users.ann();
+            ChatClient bob = users.bob();
+            JsonObject last = users.before();
 
             redis.kill();
             for (ChatServer node : List.of(one, two)) {
@@ -107,24 +119,90 @@ class RedisFaultIT {
      */
     @Test
     void redisRefusingWritesIsNotReadyAndRecoversByItself() {
-        RedisServer redis = closing(RedisServer.start());
-        ChatCluster cluster = closing(new ChatCluster(redis));
-        ChatServer node = cluster.startNode();
-        LogCapture log = closing(LogCapture.of("org.chatrooms.relay.redis"));
-        try (ChatClient ann = ChatClient.join(node.wsBase(), "2330");
-             Jedis admin = redis.admin()) {
-            ann.say("before");
-            assertEquals("before", ann.nextChat().getString("message"));
+        RedisDeployment redis = closing(mode().start());
+        refusalIsNotReadyAndRecoversByItself(redis, Map.of(), "OOM", admin -> {
             admin.configSet("maxmemory-policy", "noeviction");
             admin.configSet("maxmemory", "1");
-            ann.say("while Redis is full");
+        }, admin -> admin.configSet("maxmemory", "0"));
+    }
+
+    /**
+     * An ACL change takes the chat user's keys away while it chats (its channels stay): every script and the
+     * readiness probe get NOPERM, so the node is not ready and says why, and it recovers once the keys are back.
+     */
+    @Test
+    void aUserLosingItsKeysIsNotReadyAndRecoversByItself() {
+        RedisDeployment redis = closing(mode().start(CHAT_USER));
+        refusalIsNotReadyAndRecoversByItself(redis, redis.credentials("chat", "chat-secret"), "NOPERM",
+                admin -> admin.aclSetUser("chat", "resetkeys"), admin -> admin.aclSetUser("chat", "~*"));
+    }
+
+    /**
+     * One server turned into a replica ({@code REPLICAOF} a port where nothing listens: it keeps its data and
+     * refuses writes with READONLY), then back into a primary.
+     */
+    @Test
+    void aReadOnlyRedisIsNotReadyAndRecoversByItself() {
+        assumeOneServer("REPLICAOF on the one server (Sentinel and Cluster demote a live primary by a failover: "
+                + "aPrimaryHandingOverWhileAliveIsFollowed)");
+        RedisDeployment redis = closing(mode().start());
+        int nowhere = RedisServer.freePort();
+        refusalIsNotReadyAndRecoversByItself(redis, Map.of(), "READONLY",
+                admin -> admin.replicaof("127.0.0.1", nowhere), Jedis::replicaofNoOne);
+    }
+
+    /**
+     * Sentinel and Cluster: the room's primary hands over to its replica while it keeps running (an operator's
+     * {@code SENTINEL FAILOVER} or {@code CLUSTER FAILOVER}, say before maintenance). Connections to the old
+     * primary stay open, but it now refuses writes (READONLY) or redirects them (MOVED): the nodes must follow by
+     * themselves, every message answered (echo or {@code not_delivered}), none twice, one conversation for both.
+     */
+    @Test
+    void aPrimaryHandingOverWhileAliveIsFollowed() {
+        assumeTrue(mode() != RedisMode.STANDALONE, "one server has no replica to hand over to");
+        RedisDeployment redis = closing(mode().start());
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        try (TwoUsers users = TwoUsers.chatting(cluster)) {
+            redis.failOverGracefully(cluster.channel("2330"), Duration.ofSeconds(30));
+            Conversation annSide = new Conversation(users.ann());
+            Conversation bobSide = new Conversation(users.bob());
+            String annBack = annSide.sendUntilEchoed("ann after");
+            String bobBack = bobSide.sendUntilEchoed("bob after");
+            for (ChatServer node : List.of(users.one(), users.two())) {
+                Eventually.until("/readyz says 200 after the hand-over", RECOVERY_BUDGET,
+                        () -> Http.status(readyz(node)) == 200);
+            }
+            String last = annSide.sendUntilEchoed("final");
+            bobSide.readUntil(last);
+            for (Conversation side : List.of(annSide, bobSide)) {
+                assertTrue(side.texts.containsAll(List.of(annBack, bobBack, last)), side.texts.toString());
+                assertEquals(side.texts.size(), new HashSet<>(side.texts).size(), "nothing twice: " + side.texts);
+            }
+            assertEquals(annSide.texts, bobSide.texts, "both users see one conversation");
+        }
+    }
+
+    /**
+     * {@code refuse} runs on every data node while a user chats, {@code accept} on every data node afterwards;
+     * CONFIG and ACL changes are not replicated, and a replica may be promoted meanwhile.
+     */
+    private void refusalIsNotReadyAndRecoversByItself(RedisDeployment redis, Map<String, String> credentials,
+                                                      String reason, Consumer<Jedis> refuse, Consumer<Jedis> accept) {
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        ChatServer node = cluster.startNode(credentials);
+        LogCapture log = closing(LogCapture.of("org.chatrooms.relay.redis"));
+        try (ChatClient ann = ChatClient.join(node.wsBase(), "2330")) {
+            ann.say("before");
+            assertEquals("before", ann.nextChat().getString("message"));
+            onEveryDataNode(redis, refuse);
+            ann.say("while Redis refuses");
             JsonObject refused = ann.next();
             assertNotDelivered(refused);
-            assertTrue(refused.getString("message").contains("OOM"), "the reason is given: " + refused);
+            assertTrue(refused.getString("message").contains(reason), "the reason is given: " + refused);
             Duration notReady = Eventually.until("/readyz says 503 while Redis refuses writes",
                     Duration.ofSeconds(5), () -> Http.status(readyz(node)) == 503);
             log.await("the refusal is logged with its reason", Duration.ofSeconds(5),
-                    LogCapture.message(Level.WARNING, "OOM"));
+                    LogCapture.message(Level.WARNING, reason));
             for (int i = 0; i < 5; i++) {
                 ann.say("still full " + i);
                 assertNotDelivered(ann.next());
@@ -132,18 +210,32 @@ class RedisFaultIT {
             assertEquals(1, log.matching(LogCapture.message(Level.WARNING, "Redis refuses")).size(),
                     "repeats are counted, not logged one by one");
 
-            admin.configSet("maxmemory", "0");
+            onEveryDataNode(redis, accept);
             Duration recovered = Eventually.until("/readyz says 200 again by itself", RECOVERY_BUDGET,
                     () -> Http.status(readyz(node)) == 200);
             new Conversation(ann).sendUntilEchoed("after");
             java.util.logging.Logger.getLogger(RedisFaultIT.class.getName()).info(
-                    "Redis refusing writes: not ready after " + notReady.toMillis() + " ms, ready again "
-                            + recovered.toMillis() + " ms after it accepted writes");
+                    mode() + ", Redis refusing writes (" + reason + "): not ready after " + notReady.toMillis()
+                            + " ms, ready again " + recovered.toMillis() + " ms after it accepted writes");
         }
     }
 
+    private static void onEveryDataNode(RedisDeployment redis, Consumer<Jedis> change) {
+        for (RedisServer server : redis.dataNodes()) {
+            try (Jedis admin = server.admin()) {
+                change.accept(admin);
+            }
+        }
+    }
+
+    /**
+     * Sentinel and Cluster: a node that starts while no sentinel or seed answers is not ready
+     * ({@code SentinelRedisRelayTest}, {@code ClusterRedisRelayTest}); starting a whole setup on ports reserved
+     * beforehand is beyond these helpers, so the "then appearing" half is tested with one server only.
+     */
     @Test
     void redisUnreachableAtStartThenAppearing() {
+        assumeOneServer("a redis-server started later on a reserved port");
         RedisServer redis = closing(RedisServer.notStarted());
         ChatCluster cluster = closing(new ChatCluster(redis));
         ChatServer node = cluster.startNode();
@@ -165,32 +257,45 @@ class RedisFaultIT {
         }
     }
 
+    /**
+     * Every data node requires a password ({@code requirepass}; Sentinel and Cluster replicas authenticate to their
+     * primary with {@code masterauth}, sentinels with {@code auth-pass}) and knows an ACL user; one node gives the
+     * default user's password, the other the ACL user's, each the way the README says for the mode
+     * ({@code CHAT_REDIS_URL}, or {@code CHAT_REDIS_USER} and {@code CHAT_REDIS_PASSWORD}).
+     */
     @Test
     void passwordOfTheDefaultUserAndOfAnAclUser() {
-        RedisServer redis = closing(RedisServer.start(List.of("--requirepass", "admin-secret",
-                "--user", "chat", "on", ">chat-secret", "~*", "&*", "+@all")));
-        ChatCluster cluster = closing(new ChatCluster(redis, redis.url("", "admin-secret")));
-        ChatServer one = cluster.startNode();
-        ChatServer two = cluster.startNode(Map.of("CHAT_REDIS_URL", redis.url("chat", "chat-secret")));
+        List<String> options = new ArrayList<>(List.of("--requirepass", "admin-secret"));
+        options.addAll(CHAT_USER);
+        RedisDeployment redis = closing(mode().start(options));
+        twoNodesChat(closing(new ChatCluster(redis)), redis.credentials("", "admin-secret"),
+                redis.credentials("chat", "chat-secret"));
+    }
+
+    /** A node with {@code oneSettings} and a node with {@code twoSettings} chat both ways in one room. */
+    static void twoNodesChat(ChatCluster cluster, Map<String, String> oneSettings, Map<String, String> twoSettings) {
+        ChatServer one = cluster.startNode(oneSettings);
+        ChatServer two = cluster.startNode(twoSettings);
         try (ChatClient ann = ChatClient.join(one.wsBase(), "2330");
              ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
             cluster.awaitSubscribers("2330", 2);
-            ann.say("via requirepass");
-            assertEquals("via requirepass", bob.nextChat().getString("message"));
-            bob.say("via acl user");
-            assertEquals("via requirepass", ann.nextChat().getString("message"));
-            assertEquals("via acl user", ann.nextChat().getString("message"));
+            ann.say("from node one");
+            assertEquals("from node one", bob.nextChat().getString("message"));
+            bob.say("from node two");
+            assertEquals("from node one", ann.nextChat().getString("message"));
+            assertEquals("from node two", ann.nextChat().getString("message"));
         }
     }
 
     @Test
     void aWrongPasswordIsAClearErrorAndTheNodeStillServesPages() {
-        RedisServer redis = closing(RedisServer.startWithPassword("right"));
+        RedisDeployment redis = closing(mode().start(List.of("--requirepass", "right")));
         LogCapture log = closing(LogCapture.of("org.chatrooms"));
-        ChatCluster cluster = closing(new ChatCluster(redis, redis.url("", "not-the-password-42")));
-        ChatServer node = cluster.startNode();
+        ChatCluster cluster = closing(new ChatCluster(redis));
+        ChatServer node = cluster.startNode(redis.credentials("", "not-the-password-42"));
+        String settings = mode() == RedisMode.STANDALONE ? "CHAT_REDIS_URL" : "CHAT_REDIS_USER / CHAT_REDIS_PASSWORD";
         log.await("the wrong password is reported", Duration.ofSeconds(10),
-                LogCapture.message(Level.SEVERE, "Redis refused the user name or password in CHAT_REDIS_URL"));
+                LogCapture.message(Level.SEVERE, "Redis refused the user name or password in " + settings));
         assertTrue(log.records().stream().noneMatch(record -> LogCapture.text(record).contains("not-the-password-42")),
                 "the password never appears in the log");
         assertEquals(200, Http.status(node.httpBase().resolve("chat/")));
@@ -202,18 +307,47 @@ class RedisFaultIT {
         }
     }
 
-    private <T extends AutoCloseable> T closing(T resource) {
+    private void assumeOneServer(String fault) {
+        assumeTrue(mode() == RedisMode.STANDALONE, fault + " is a one-server fault");
+    }
+
+    <T extends AutoCloseable> T closing(T resource) {
         closeAfter.add(resource);
         return resource;
     }
 
-    private static URI readyz(ChatServer node) {
+    static URI readyz(ChatServer node) {
         return node.httpBase().resolve("readyz");
     }
 
-    private static void assertNotDelivered(JsonObject frame) {
+    static void assertNotDelivered(JsonObject frame) {
         assertEquals("error", frame.getString("type"), frame.toString());
         assertEquals("not_delivered", frame.getString("code"), frame.toString());
+    }
+
+    /** Two nodes, ann on one and bob on the other in room 2330, both past a first message ({@link #before}). */
+    private record TwoUsers(ChatServer one, ChatServer two, ChatClient ann, ChatClient bob, JsonObject before)
+            implements AutoCloseable {
+
+        static TwoUsers chatting(ChatCluster cluster) {
+            ChatServer one = cluster.startNode();
+            ChatServer two = cluster.startNode();
+            ChatClient ann = ChatClient.join(one.wsBase(), "2330");
+            ChatClient bob = ChatClient.join(two.wsBase(), "2330");
+            cluster.awaitSubscribers("2330", 2);
+            ann.say("before");
+            assertEquals("before", bob.nextChat().getString("message"));
+            JsonObject echo = ann.nextChat();
+            assertEquals("before", echo.getString("message"));
+            return new TwoUsers(one, two, ann, bob, echo);
+        }
+
+        @Override
+        public void close() {
+            try (ChatClient first = ann; ChatClient second = bob) {
+                // both closed, whatever the other did
+            }
+        }
     }
 
     /** One user's view: every chat message received, in order, and a way to send until the relay is back. */

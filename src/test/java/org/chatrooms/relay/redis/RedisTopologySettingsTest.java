@@ -45,6 +45,18 @@ class RedisTopologySettingsTest {
     }
 
     @Test
+    void theSentinelsOwnPasswordIsKeptApartAndNeverShown() {
+        RedisRelayConfig config = from(Map.of("CHAT_REDIS_SENTINELS", "s1:26379", "CHAT_REDIS_MASTER", "mymaster",
+                "CHAT_REDIS_PASSWORD", "data-pw", "CHAT_REDIS_SENTINEL_PASSWORD", "sentinel-pw")).orElseThrow();
+        RedisTopology.Sentinel sentinel = (RedisTopology.Sentinel) config.topology();
+        assertEquals(Optional.of("sentinel-pw"), sentinel.password());
+        assertEquals(Optional.of("data-pw"), config.password());
+        assertFalse(config.toString().contains("sentinel-pw"), config.toString());
+        assertFalse(sentinel.toString().contains("sentinel-pw"), sentinel.toString());
+        assertTrue(config.toString().contains("(sentinel password ***)"), config.toString());
+    }
+
+    @Test
     void clusterSeeds() {
         RedisRelayConfig config = from(Map.of("CHAT_REDIS_CLUSTER", "a:7000,b:7001", "CHAT_REDIS_USER", "chat",
                 "CHAT_REDIS_PASSWORD", "pw")).orElseThrow();
@@ -65,6 +77,10 @@ class RedisTopologySettingsTest {
         assertRefused(Map.of("CHAT_REDIS_CLUSTER", "a:0"), "out of range");
         assertRefused(Map.of("CHAT_REDIS_CLUSTER", " , "), "names no host:port");
         assertRefused(Map.of("CHAT_REDIS_CLUSTER", "a:1", "CHAT_REDIS_TLS", "maybe"), "CHAT_REDIS_TLS");
+        assertRefused(Map.of("CHAT_REDIS_CLUSTER", "a:1", "CHAT_REDIS_SENTINEL_PASSWORD", "pw"),
+                "goes with CHAT_REDIS_SENTINELS");
+        assertRefused(Map.of("CHAT_REDIS_URL", "redis://h", "CHAT_REDIS_SENTINEL_PASSWORD", "pw"),
+                "goes with CHAT_REDIS_SENTINELS");
     }
 
     private static void assertRefused(Map<String, String> settings, String because) {

@@ -1,13 +1,12 @@
 package org.chatrooms.relay.redis;
 
-import org.chatrooms.testing.RedisDeployment;
-import org.chatrooms.testing.RedisSentinelSetup;
+import org.chatrooms.testing.RedisMode;
 
 /** {@link CrossNodeChatIT}'s tests with the nodes in Sentinel mode (a primary, a replica, three sentinels). */
 class SentinelCrossNodeChatHA extends CrossNodeChatIT {
 
     @Override
-    protected RedisDeployment startRedis() {
-        return RedisDeployment.sentinel(RedisSentinelSetup.start());
+    protected RedisMode mode() {
+        return RedisMode.SENTINEL;
     }
 }
