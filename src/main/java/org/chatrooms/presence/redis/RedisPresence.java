@@ -460,6 +460,9 @@ public final class RedisPresence implements Presence {
     }
 
     private void failed(String what, JedisException e) {
+        if (String.valueOf(e.getMessage()).startsWith("READONLY")) {
+            nodes.primaryMayHaveMoved(); // Sentinel: a demoted primary; the next call asks the sentinels again
+        }
         if (!failing) {
             failing = true;
             LOG.log(Level.WARNING, "Presence " + what + " failed (" + e.getMessage() + "); lists and join/leave "
