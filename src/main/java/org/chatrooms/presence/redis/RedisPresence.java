@@ -49,8 +49,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * one command per hosted room per death) and so announces their leaves. {@link #list} leaves dead nodes'
  * entries out (and reaps them). A restarted node has a new id, so nothing of the old one comes back.
  *
- * <p>Topologies: the calls go through {@link RedisNodes}, as the relay's do (one server, Sentinel following
- * {@code +switch-master}, Cluster routing by the room's hash tag); in a Cluster the scripts announce with SPUBLISH
+ * <p>Topologies: the calls go through {@link RedisNodes}, as the relay's do (one server, Sentinel asking the
+ * sentinels again after a broken connection or a READONLY answer, Cluster routing by the room's hash tag); in a Cluster the scripts announce with SPUBLISH
  * on the room's sharded channel. After each heartbeat the node asks each server that holds its rooms which
  * history of data it serves ({@link RedisNodes#datasetOf}); where that changed since this node wrote a room (a
  * replica promoted, perhaps without the last writes; a restart without data), it makes its entries in the room
