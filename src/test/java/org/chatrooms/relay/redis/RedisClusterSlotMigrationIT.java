@@ -46,19 +46,12 @@ class RedisClusterSlotMigrationIT {
 
     @Test
     void aMigratedSlotsRoomFollowsItToTheNewShard() {
-        cluster = RedisClusterSetup.start();
-        String prefix = "it-" + UUID.randomUUID() + ":";
-        RedisRelayConfig config = FailoverChat.clusterConfig(cluster, prefix);
-        FailoverChat.Node a = new FailoverChat.Node("a", config);
-        FailoverChat.Node b = new FailoverChat.Node("b", config);
-        RoomName room = new RoomName("moving");
-        String channel = prefix + "room:{" + room + "}";
-        int slot = cluster.slotOf(channel);
-        RedisServer source = cluster.ownerOf(slot);
-        RedisServer target = cluster.primaries().stream().filter(p -> p != source).findFirst().orElseThrow();
-        chat = new FailoverChat(List.of(a, b), List.of(room));
-        Stages.await(a.relay.join(room));
-        Stages.await(b.relay.join(room));
+        Moving moving = twoNodesIn(new RoomName("moving"));
+        RoomName room = moving.room();
+        String channel = moving.channel();
+        int slot = moving.slot();
+        RedisServer source = moving.source();
+        RedisServer target = moving.target();
         chat.start();
         long started = System.nanoTime();
         chat.awaitAcknowledged(room, started, 30, Duration.ofSeconds(10));
@@ -87,18 +80,12 @@ class RedisClusterSlotMigrationIT {
      */
     @Test
     void aPostWhileTheSlotMigratesIsRefusedThenTheRoomGoesOn() {
-        cluster = RedisClusterSetup.start();
-        String prefix = "it-" + UUID.randomUUID() + ":";
-        RedisRelayConfig config = FailoverChat.clusterConfig(cluster, prefix);
-        FailoverChat.Node a = new FailoverChat.Node("a", config);
-        FailoverChat.Node b = new FailoverChat.Node("b", config);
-        RoomName room = new RoomName("asking");
-        int slot = cluster.slotOf(prefix + "room:{" + room + "}");
-        RedisServer source = cluster.ownerOf(slot);
-        RedisServer target = cluster.primaries().stream().filter(p -> p != source).findFirst().orElseThrow();
-        chat = new FailoverChat(List.of(a, b), List.of(room));
-        Stages.await(a.relay.join(room));
-        Stages.await(b.relay.join(room));
+        Moving moving = twoNodesIn(new RoomName("asking"));
+        RoomName room = moving.room();
+        int slot = moving.slot();
+        RedisServer target = moving.target();
+        FailoverChat.Node a = moving.a();
+        FailoverChat.Node b = moving.b();
         Stages.await(a.relay.publish(new ChatPost(room, "ann", "before")));
         awaitDelivered(List.of(a, b), room, "before");
 
@@ -120,6 +107,27 @@ class RedisClusterSlotMigrationIT {
         for (FailoverChat.Node node : List.of(a, b)) {
             assertTrue(!texts(node, room).contains("during"), node.name + " never got the refused post");
         }
+    }
+
+    /** Two nodes joined to {@code room} on a fresh cluster, and the primary its slot will move to. */
+    private Moving twoNodesIn(RoomName room) {
+        cluster = RedisClusterSetup.start();
+        String prefix = "it-" + UUID.randomUUID() + ":";
+        RedisRelayConfig config = FailoverChat.clusterConfig(cluster, prefix);
+        FailoverChat.Node a = new FailoverChat.Node("a", config);
+        FailoverChat.Node b = new FailoverChat.Node("b", config);
+        String channel = prefix + "room:{" + room + "}";
+        int slot = cluster.slotOf(channel);
+        RedisServer source = cluster.ownerOf(slot);
+        RedisServer target = cluster.primaries().stream().filter(p -> p != source).findFirst().orElseThrow();
+        chat = new FailoverChat(List.of(a, b), List.of(room));
+        Stages.await(a.relay.join(room));
+        Stages.await(b.relay.join(room));
+        return new Moving(room, channel, slot, source, target, a, b);
+    }
+
+    private record Moving(RoomName room, String channel, int slot, RedisServer source, RedisServer target,
+                          FailoverChat.Node a, FailoverChat.Node b) {
     }
 
     private static void awaitDelivered(List<FailoverChat.Node> nodes, RoomName room, String text) {
