@@ -17,7 +17,8 @@ public final class StreamCursor {
     private static final int REMEMBERED_EPOCHS = 4;
 
     private StreamPosition position;
-    private final ArrayDeque<String> leftEpochs = new ArrayDeque<>(REMEMBERED_EPOCHS);
+    /** Created when the cursor first leaves an epoch, which is rare: every socket has a cursor. */
+    private ArrayDeque<String> leftEpochs;
 
     /** The last position given to the reader, or null before the first. */
     public StreamPosition position() {
@@ -32,7 +33,7 @@ public final class StreamCursor {
         if (position.epoch().equals(next.epoch())) {
             return next.id() > position.id();
         }
-        return !leftEpochs.contains(next.epoch());
+        return leftEpochs == null || !leftEpochs.contains(next.epoch());
     }
 
     /** Whether messages between the cursor and {@code next}, in the same epoch, never reached the reader. */
@@ -55,7 +56,9 @@ public final class StreamCursor {
     /** Sets the cursor (a catch-up read the stream up to {@code top}), leaving an older epoch behind. */
     public void moveTo(StreamPosition top) {
         if (position != null && !position.epoch().equals(top.epoch())) {
-            if (leftEpochs.size() == REMEMBERED_EPOCHS) {
+            if (leftEpochs == null) {
+                leftEpochs = new ArrayDeque<>(REMEMBERED_EPOCHS);
+            } else if (leftEpochs.size() == REMEMBERED_EPOCHS) {
                 leftEpochs.removeFirst();
             }
             leftEpochs.addLast(position.epoch());

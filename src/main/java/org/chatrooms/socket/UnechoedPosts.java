@@ -26,8 +26,10 @@ final class UnechoedPosts {
     /** Skipped stretches remembered, for a reply that arrives after its echo's place was skipped. */
     private static final int REMEMBERED_SKIPS = 8;
 
-    private final ArrayDeque<Post> awaited = new ArrayDeque<>();
-    private final ArrayDeque<Skip> skips = new ArrayDeque<>(REMEMBERED_SKIPS);
+    /** Created with this socket's first post: most sockets never post, and an empty deque is about 100 bytes. */
+    private ArrayDeque<Post> awaited;
+    /** Created with the first skip, which is rare (a gap, a new epoch). */
+    private ArrayDeque<Skip> skips;
 
     /** A post of this socket and where the relay put it; its client id may be null. */
     record Post(StreamPosition position, String clientId) {
@@ -37,7 +39,7 @@ final class UnechoedPosts {
     enum Outcome { AWAITED, ECHOED_ALREADY, LOST }
 
     boolean isEmpty() {
-        return awaited.isEmpty();
+        return awaited == null || awaited.isEmpty();
     }
 
     /**
@@ -46,12 +48,17 @@ final class UnechoedPosts {
      */
     Outcome numbered(Post post, StreamCursor cursor) {
         if (cursor.isNew(post.position())) {
+            if (awaited == null) {
+                awaited = new ArrayDeque<>();
+            }
             awaited.addLast(post);
             return Outcome.AWAITED;
         }
-        for (Skip skip : skips) {
-            if (skip.covers(post.position())) {
-                return Outcome.LOST;
+        if (skips != null) {
+            for (Skip skip : skips) {
+                if (skip.covers(post.position())) {
+                    return Outcome.LOST;
+                }
             }
         }
         return Outcome.ECHOED_ALREADY;
@@ -59,7 +66,7 @@ final class UnechoedPosts {
 
     /** The oldest awaited post, once more are awaited than {@link #MAX_AWAITED}; null otherwise. */
     Post overflow() {
-        return awaited.size() > MAX_AWAITED ? awaited.pollFirst() : null;
+        return awaited != null && awaited.size() > MAX_AWAITED ? awaited.pollFirst() : null;
     }
 
     /**
@@ -86,6 +93,9 @@ final class UnechoedPosts {
      */
     List<Post> delivered(StreamPosition position, StreamCursor cursor) {
         List<Post> lost = List.of();
+        if (awaited == null) {
+            return lost;
+        }
         if (position != null && awaitsEchoAt(position)) {
             for (Post oldest = awaited.pollFirst(); !oldest.position().equals(position); oldest = awaited.pollFirst()) {
                 lost = add(lost, oldest);
@@ -121,7 +131,9 @@ final class UnechoedPosts {
         if (skip.throughId() <= skip.afterId()) {
             return; // nothing was skipped
         }
-        if (skips.size() == REMEMBERED_SKIPS) {
+        if (skips == null) {
+            skips = new ArrayDeque<>(REMEMBERED_SKIPS);
+        } else if (skips.size() == REMEMBERED_SKIPS) {
             skips.pollFirst();
         }
         skips.addLast(skip);

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import org.chatrooms.config.ChatConfig;
+
 /**
  * How long and how hard the benchmark runs. {@code -Dbench.quick=true} runs every scenario briefly (a smoke test of
  * the benchmark itself, about a minute); {@code -Dbench.targets=floor,memory,redis,idle} picks the targets.
@@ -16,6 +18,7 @@ import java.util.Set;
  * @param steadyRate    1,000 rooms x 5: messages per second, one sender per room
  * @param chatSeconds   window of the chat-rate (87 msg/s) cost measurement
  * @param idleSockets   sockets of the idle-memory scenario
+ * @param idleSeconds   its CPU window: one keepalive interval, so the window holds one round of pings
  * @param scenarios     which scenarios the node targets run: chat, fan50, fan1000, rooms
  * @param jfr           where JFR recordings of the chat-rate scenario go; null: no recording
  * @param baselineJvm   JVM options of the "-baseline" node targets ({@code -Dbench.baselineJvm=a,b}); none: no
@@ -52,7 +55,7 @@ record BenchSettings(boolean quick, double stepSeconds, double drainSeconds, dou
         return new BenchSettings(false, 4, 2, 20,
                 List.of(250.0, 500.0, 1000.0, 1600.0, 2000.0, 2500.0, 3000.0, 4000.0, 5000.0, 6000.0, 8000.0),
                 List.of(10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 300.0, 400.0),
-                1000, 10, seconds(chatSeconds, 15), 10_000, 10, targets, scenarios, jfr, baselineJvm, output);
+                1000, 10, seconds(chatSeconds, 15), 10_000, ChatConfig.DEFAULT_PING_SECONDS, targets, scenarios, jfr, baselineJvm, output);
     }
 
     private static double seconds(String setting, double otherwise) {

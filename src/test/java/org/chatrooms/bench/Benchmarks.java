@@ -53,8 +53,15 @@ public final class Benchmarks {
                     try (FloorTarget floor = FloorTarget.start()) {
                         report.target(floor.key(), floor.description());
                         scenarios.warmUp(floor);
-                        scenarios.fanOut(floor, BenchReport.FAN_OUT_50, 50, settings.rates50());
-                        scenarios.fanOut(floor, BenchReport.FAN_OUT_1000, 1000, settings.rates1000());
+                        if (settings.scenarios().contains("chat")) {
+                            scenarios.chatRate(floor); // the same step's floor, so its cost reads as a ratio
+                        }
+                        if (settings.scenarios().contains("fan50")) {
+                            scenarios.fanOut(floor, BenchReport.FAN_OUT_50, 50, settings.rates50());
+                        }
+                        if (settings.scenarios().contains("fan1000")) {
+                            scenarios.fanOut(floor, BenchReport.FAN_OUT_1000, 1000, settings.rates1000());
+                        }
                     }
                 });
                 for (String variant : variants(settings)) {

@@ -10,6 +10,7 @@ import org.chatrooms.bench.load.Population;
 import org.chatrooms.bench.report.BenchReport;
 import org.chatrooms.bench.report.IdleResult;
 import org.chatrooms.bench.report.StepResult;
+import org.chatrooms.bench.targets.CompilerCpu;
 import org.chatrooms.bench.targets.CpuMeter;
 import org.chatrooms.bench.targets.FlightRecording;
 import org.chatrooms.bench.targets.HeapProbe;
@@ -27,6 +28,10 @@ final class Scenarios {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
     /** Re-runs of a ramp step that failed while other people's processes were busy. */
     private static final int RETRIES = 2;
+    /** Settling before the chat-rate window: steps of this long, at most this many, until compilers are this quiet. */
+    private static final double SETTLE_STEP_SECONDS = 5;
+    private static final int SETTLE_STEPS = 8;
+    private static final double QUIET_COMPILERS_PERCENT = 1.0;
 
     private final LoadClients tool;
     private final BenchSettings settings;
@@ -88,6 +93,7 @@ final class Scenarios {
     /** Scenario 5: what a delivery costs at the original app's highest rate. */
     void chatRate(Target target) throws InterruptedException {
         Population population = open(target, 1, 50, BenchSettings.SENDERS);
+        settle(target, population, BenchSettings.CHAT_RATE);
         FlightRecording recording = settings.jfr() == null ? null
                 : FlightRecording.start(target, settings.jfr(), BenchReport.CHAT_RATE);
         try {
@@ -114,8 +120,8 @@ final class Scenarios {
         int perRoom = 100;
         Population idle = open(node, settings.idleSockets() / perRoom, perRoom, 0);
         try {
-            // Idle means idle: let the handshakes' garbage and the container's threads settle.
-            Thread.sleep(2_000);
+            // Idle means idle: the handshakes' garbage collected and their code compiled.
+            awaitCompilersQuiet(node);
             CpuMeter cpu = new ProcessCpu(pid);
             long pings = tool.counters().pings();
             long cpuStart = cpu.cpuNanos();
@@ -136,6 +142,43 @@ final class Scenarios {
         } finally {
             tool.close(idle);
         }
+    }
+
+    /**
+     * Unmeasured steps at {@code rate} on {@code population} until the target's JIT compilers are quiet
+     * ({@link CompilerCpu}), at most {@link #SETTLE_STEPS}: what is measured next is the server's steady state.
+     */
+    private void settle(Target target, Population population, double rate) throws InterruptedException {
+        if (settings.quick() || target.jvmPids().isEmpty()) {
+            return; // the floor runs in this JVM, whose compilers also serve the load tool
+        }
+        CompilerCpu compilers = new CompilerCpu(target.jvmPids());
+        for (int i = 1; i <= SETTLE_STEPS; i++) {
+            long before = compilers.cpuNanos();
+            long wallStart = System.nanoTime();
+            steps.run("settle", target, population, rate, SETTLE_STEP_SECONDS);
+            double busy = compilers.busySince(before, (System.nanoTime() - wallStart) / 1e9);
+            progress.printf(Locale.ROOT, "settle %d at %.0f msg/s: JIT compilers %.2f %% of a core%n", i, rate, busy);
+            if (busy < QUIET_COMPILERS_PERCENT) {
+                return;
+            }
+        }
+        progress.printf(Locale.ROOT, "settle: JIT compilers still busy after %d steps; measuring anyway%n",
+                SETTLE_STEPS);
+    }
+
+    /** Waits (at most a minute) until the node's JIT compilers are quiet, with no load. */
+    private void awaitCompilersQuiet(NodeTarget node) throws InterruptedException {
+        CompilerCpu compilers = new CompilerCpu(node.jvmPids());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        double busy;
+        do {
+            long before = compilers.cpuNanos();
+            long wallStart = System.nanoTime();
+            Thread.sleep(2_000);
+            busy = compilers.busySince(before, (System.nanoTime() - wallStart) / 1e9);
+        } while (busy >= QUIET_COMPILERS_PERCENT && System.nanoTime() < deadline);
+        progress.printf(Locale.ROOT, "idle: JIT compilers at %.2f %% of a core before the window%n", busy);
     }
 
     private Population open(Target target, int rooms, int perRoom, int senders) throws InterruptedException {
