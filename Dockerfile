@@ -32,6 +32,10 @@ RUN groupadd --system --gid 10001 chat \
 
 COPY deploy/tomcat/server.xml deploy/tomcat/context.xml deploy/tomcat/logging.properties $CATALINA_HOME/conf/
 COPY --from=build /build/target/chatrooms-*.war $CATALINA_HOME/webapps/ROOT.war
+# The connector's executor (org.chatrooms.tomcat.InlineCompletionExecutor, which server.xml names): server code,
+# built beside the WAR as its own jar, so into Tomcat's lib/ (the common class loader, which reads server.xml's
+# classes), never into the WAR. Without it Tomcat cannot create the executor and does not start.
+COPY --from=build /build/target/chatrooms-*-tomcat.jar $CATALINA_HOME/lib/
 
 # The JVM sizes its heap from the container's memory limit (70 %: the rest is metaspace, thread stacks, socket
 # buffers in the kernel and the health check); an OutOfMemoryError ends the process, so the restart policy starts

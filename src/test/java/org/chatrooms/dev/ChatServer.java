@@ -12,6 +12,7 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.chatrooms.tomcat.InlineCompletionExecutor;
 
 /**
  * The built WAR on an embedded Tomcat: the README's run command and the multi-node tests both use it. Each

@@ -18,7 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -44,7 +51,8 @@ import org.junit.jupiter.api.Timeout;
  * Wrapper build, our {@code server.xml} and logging, the WAR it built as {@code ROOT.war}, the image's non-root
  * user, the {@code HEALTHCHECK} command, all read from the {@code Dockerfile}. Then what the image promises: the
  * server runs as that user and cannot change its own files, the health command tells ready from not ready, chat
- * works, Tomcat's own error pages name no version, and SIGTERM (docker stop) stops it cleanly.
+ * works, write completions run on the application's thread (the image's {@code InlineCompletionExecutor}), Tomcat's
+ * own error pages name no version, and SIGTERM (docker stop) stops it cleanly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +68,21 @@ class ImageServerIT {
             + "|tenured generation|PSYoungGen|ParOldGen)\\b.*?used (\\d+)K");
     /** {@code FROM tomcat:<line>-jre<java>} */
     private static final Pattern TOMCAT_IMAGE = Pattern.compile("tomcat:(\\d+\\.\\d+)-jre(\\d+)");
+    /** The connector's pool threads, as /proc shows their names (cut to 15 characters: http-nio-exec-1). */
+    private static final String POOL_THREADS = "http-nio-exec-";
+    private static final Pattern VOLUNTARY_SWITCHES = Pattern.compile("(?m)^voluntary_ctxt_switches:\\s+(\\d+)$");
+    private static final int ROOM_SOCKETS = 50;
+    private static final int ROOM_MESSAGES = 200;
+    /**
+     * One message every 10 ms into the room of 50: 5,000 completions a second, a chat rate and half of what the
+     * executor runs inline per thread (10,000 a second; a burst beyond that goes to the pool on purpose).
+     */
+    private static final long SEND_INTERVAL_MILLIS = 10;
+    /**
+     * Stock Tomcat wakes a pool thread for about every delivery (it hands each write's completion to the pool);
+     * inline, the pool wakes for the incoming frames, one per message, a fiftieth of the deliveries here.
+     */
+    private static final double MAX_POOL_WAKE_UPS_PER_DELIVERY = 0.25;
 
     private final Dockerfile dockerfile = Dockerfile.ofProject();
     private ImageServer server;
@@ -229,6 +252,90 @@ class ImageServerIT {
         }
         assertTrue(used > 0, info.output());
         return used;
+    }
+
+    /**
+     * The image's executor runs write completions on the relay's thread instead of waking a pool thread for each:
+     * {@link #ROOM_MESSAGES} messages into a room of {@link #ROOM_SOCKETS}, and the voluntary context switches of
+     * the server's pool threads ({@code /proc/<pid>/task/*}) meanwhile, per delivery. With Tomcat's stock pool
+     * (server.xml without our executor, or a Tomcat that renamed its completion task, which the executor then no
+     * longer recognises) it is about one. First of the tests, so that no other test's sockets are still closing on
+     * the pool threads.
+     */
+    @Test
+    @Order(1)
+    void writeCompletionsRunOnTheApplicationsThreadNotOnThePool() throws Exception {
+        List<ChatClient> clients = new ArrayList<>();
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < ROOM_SOCKETS; i++) {
+                clients.add(ChatClient.join(server.wsBase(""), "inline"));
+            }
+            // The joins' presence frames and their writes go before a message sent after them (one dispatch
+            // thread, in order), so once everyone has it, only the messages below are left to count.
+            clients.get(0).say("ready");
+            for (ChatClient client : clients) {
+                assertEquals("ready", client.nextChat().getString("message"));
+            }
+            Map<Long, Long> before = poolThreadSwitches();
+            AtomicInteger sent = new AtomicInteger();
+            // From every socket in turn (4 each, far below the rate limit); fixed delay, so a late run of the
+            // sender does not catch up with a burst.
+            sender.scheduleWithFixedDelay(() -> {
+                int n = sent.getAndIncrement();
+                if (n < ROOM_MESSAGES) {
+                    clients.get(n % ROOM_SOCKETS).say("m" + n);
+                }
+            }, 0, SEND_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            for (ChatClient client : clients) {
+                Set<String> received = new HashSet<>();
+                for (int n = 0; n < ROOM_MESSAGES; n++) {
+                    received.add(client.nextChat().getString("message"));
+                }
+                assertEquals(ROOM_MESSAGES, received.size(), "distinct messages received");
+            }
+            Map<Long, Long> after = poolThreadSwitches();
+            long switches = 0;
+            for (Map.Entry<Long, Long> thread : after.entrySet()) {
+                switches += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+            }
+            int deliveries = ROOM_SOCKETS * ROOM_MESSAGES;
+            double perDelivery = switches / (double) deliveries;
+            long counted = switches;
+            LOG.info(() -> String.format("%s: %d voluntary context switches of %d pool threads for %d deliveries"
+                    + " (%.3f per delivery)", server.name(), counted, after.size(), deliveries, perDelivery));
+            assertTrue(perDelivery < MAX_POOL_WAKE_UPS_PER_DELIVERY, counted + " pool thread wake-ups for "
+                    + deliveries + " deliveries: are write completions handed to the pool?");
+        } finally {
+            sender.shutdownNow();
+            for (ChatClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    /** Voluntary context switches of each of the server's pool threads so far, by thread id. */
+    private Map<Long, Long> poolThreadSwitches() throws IOException {
+        Map<Long, Long> switches = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                String name;
+                String status;
+                try {
+                    name = Files.readString(task.resolve("comm")).strip();
+                    status = Files.readString(task.resolve("status"));
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    continue;
+                }
+                if (name.startsWith(POOL_THREADS)) {
+                    Matcher voluntary = VOLUNTARY_SWITCHES.matcher(status);
+                    assertTrue(voluntary.find(), status);
+                    switches.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(voluntary.group(1)));
+                }
+            }
+        }
+        assertFalse(switches.isEmpty(), "no " + POOL_THREADS + "* threads in the server");
+        return switches;
     }
 
     /** A request Tomcat refuses before the application sees it: its error page without version or report. */

@@ -37,6 +37,10 @@ class WarContentsServerIT {
             "Ljakarta/enterprise/inject/Stereotype;", "Ljakarta/enterprise/inject/Model;", "Ljakarta/ejb/",
             "Ljavax/enterprise/context/", "Ljavax/ejb/");
 
+    /** Tomcat's own packages as class files name them (a string constant such as a property name has dots). */
+    private static final List<String> TOMCAT_PACKAGES = List.of("org/apache/catalina/", "org/apache/tomcat/",
+            "org/apache/coyote/");
+
     /** Service files that register CDI extensions, which a CDI container runs. */
     private static final List<String> CDI_EXTENSIONS = List.of(
             "META-INF/services/jakarta.enterprise.inject.spi.Extension",
@@ -89,6 +93,31 @@ class WarContentsServerIT {
     private static java.util.Optional<String> managedAnnotation(byte[] classFile) {
         String constants = new String(classFile, StandardCharsets.ISO_8859_1);
         return MANAGED_BY_A_CONTAINER.stream().filter(constants::contains).findFirst();
+    }
+
+    /**
+     * The application's classes refer to no class of Tomcat's (Payara has none; pom.xml compiles against Tomcat in
+     * {@code provided} scope only for org.chatrooms.tomcat), and org.chatrooms.tomcat, which extends Tomcat's pool,
+     * is not among them: it is packaged for Tomcat's lib/ as a jar of its own.
+     */
+    @Test
+    void applicationClassesNeedNoTomcat() throws Exception {
+        List<String> found = new ArrayList<>();
+        try (ZipFile war = new ZipFile(StandaloneServer.builtWar().toFile())) {
+            for (ZipEntry entry : war.stream().toList()) {
+                String name = entry.getName();
+                if (name.startsWith("WEB-INF/classes/org/chatrooms/tomcat/")) {
+                    found.add(name);
+                } else if (name.startsWith("WEB-INF/classes/") && name.endsWith(".class")) {
+                    try (InputStream in = war.getInputStream(entry)) {
+                        String constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                        TOMCAT_PACKAGES.stream().filter(constants::contains)
+                                .forEach(tomcat -> found.add(name + " refers to " + tomcat));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "Tomcat's classes in or under the WAR's own");
     }
 
     @Test
