@@ -62,8 +62,8 @@ public final class TableReport {
         for (StepResult s : report.steps()) {
             if (s.scenario().equals(BenchReport.CHAT_RATE) || s.scenario().equals(BenchReport.ROOMS_1000)) {
                 out.printf(Locale.ROOT, "  %-15s %-6s %s msg/s: p99 %s ms, servers %s %% of a core (%s), "
-                                + "%s %% per 1,000 deliveries/s%n", s.scenario(), s.target(), num(s.rate()),
-                        ms(s.p99()), pct(s.serverCpu()), cpuByProcess(s), pct(s.cpuPer1000()));
+                                + "%s %% per 1,000 deliveries/s%s%n", s.scenario(), s.target(), num(s.rate()),
+                        ms(s.p99()), pct(s.serverCpu()), cpuByProcess(s), pct(s.cpuPer1000()), timesFloor(report, s));
             }
         }
         report.idle().forEach((target, idle) -> out.printf(Locale.ROOT,
@@ -75,6 +75,20 @@ public final class TableReport {
                 idle.pingsReceived()));
         out.println("  connections: " + report.connections());
         report.notes().forEach(note -> out.println("  note: " + note));
+    }
+
+    /**
+     * The step's cost per delivery against the floor's in the same scenario and run (", 2.2 x the floor"), the
+     * figure that survives a change of machine: the floor's own cost per delivery differed 2x between two of ours.
+     */
+    private static String timesFloor(BenchReport report, StepResult s) {
+        if (s.target().equals("floor")) {
+            return "";
+        }
+        return report.steps(s.scenario(), "floor").stream().filter(floor -> floor.rate() == s.rate())
+                .filter(floor -> floor.cpuPer1000() > 0).findFirst()
+                .map(floor -> String.format(Locale.ROOT, ", %.1f x the floor", s.cpuPer1000() / floor.cpuPer1000()))
+                .orElse("");
     }
 
     private static String cpuByProcess(StepResult s) {
