@@ -22,10 +22,11 @@ public interface RelayListener {
     void onGap(RoomName room);
 
     /**
-     * A catch-up read found that {@code room}'s stream restarted in {@code epoch} (Redis lost it: a failover, a
-     * restart) and holds none of its messages yet: readers still in an earlier epoch move on, since whatever of
-     * that epoch they lack will never come (docs/streams.md). Called on the dispatch thread, in order with the
-     * room's messages; nothing by default.
+     * The room's live stream restarted in {@code epoch} (Redis lost it: a failover, a restart): called before the
+     * first message of the new epoch, and also when a catch-up read found the new epoch holding none of its messages
+     * yet. Readers still in an earlier epoch move on, since whatever of that epoch they lack will never come; and a
+     * reader learns the two epochs' order, which their tokens do not tell (docs/streams.md). Called on the dispatch
+     * thread, in order with the room's messages; nothing by default.
      */
     default void onNewEpoch(RoomName room, String epoch) {
     }

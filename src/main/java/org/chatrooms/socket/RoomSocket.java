@@ -46,7 +46,7 @@ public final class RoomSocket {
     private final long maxBufferedChars;
     private boolean catchingUp = true;
     private long bufferedChars;
-    /** Live frames that arrived while catching up, each with its position (null for a gap notice). */
+    /** What arrived live while catching up, in order: messages, gap notices, new-epoch announcements. */
     private List<Pending> buffered = new ArrayList<>();
     /** Where this client is in the stream: what it was given last; empty until the catch-up set it. */
     private final StreamCursor cursor = new StreamCursor();
@@ -139,6 +139,12 @@ public final class RoomSocket {
             if (!unechoed.isEmpty()) {
                 // Told before the message that shows it, like the gap notice.
                 tellLost(unechoed.delivered(position, cursor), LOST, "lost_in_relay");
+                if (before != null && !before.epoch().equals(position.epoch())) {
+                    // Posts numbered in an epoch the live stream moved away from (one the catch-up read had
+                    // reached, which the cursor keeps in case the stream still gets there): their echoes no longer
+                    // come in order; the sender is told, at worst a false alarm followed by the echo.
+                    tellLost(unechoed.awaitedIn(before.epoch()), LOST, "lost_in_relay");
+                }
             }
             connection.send(frame, nowNanos);
         }
@@ -175,12 +181,15 @@ public final class RoomSocket {
      * their way are delivered as usual.
      */
     public synchronized void newEpoch(String epoch) {
-        StreamPosition start = new StreamPosition(epoch, 0);
-        if (catchingUp || !cursor.isNew(start)) {
+        if (catchingUp) {
+            buffer(Pending.newEpoch(epoch));
             return;
         }
         StreamPosition before = cursor.position();
-        cursor.moveTo(start);
+        StreamPosition start = cursor.enterEpoch(epoch);
+        if (start == null) {
+            return; // in it already (the catch-up read found it), or left behind: a late announcement
+        }
         unechoed.skipped(before, start, false);
         tellLost(unechoed.passed(cursor), LOST, "lost_in_relay");
     }
@@ -233,7 +242,7 @@ public final class RoomSocket {
         for (ChatMessage message : history.messages()) {
             connection.send(codec.encodeHistory(message));
         }
-        cursor.moveTo(history.top());
+        cursor.readTo(history.top());
         if (presenceFrame != null) {
             connection.send(presenceFrame);
         }
@@ -298,20 +307,34 @@ public final class RoomSocket {
         }
         catchingUp = false;
         long now = System.nanoTime();
-        for (Pending pending : buffered) {
-            if (pending.position == null) {
+        List<Pending> arrived = buffered;
+        buffered = List.of();
+        for (Pending pending : arrived) {
+            if (pending.epoch != null) {
+                newEpoch(pending.epoch);
+            } else if (pending.position == null) {
                 connection.send(pending.frame, now);
             } else {
                 sendIfNew(pending.position, pending.frame, now);
             }
         }
-        buffered = List.of();
     }
 
     private String gapFrame(String code, String text) {
         return codec.encodeGap(room, code, text);
     }
 
-    private record Pending(StreamPosition position, String frame) {
+    /**
+     * What arrived live while catching up, kept in arrival order: a message at its position, a gap notice (no
+     * position), or the announcement of a new epoch (no frame).
+     */
+    private record Pending(StreamPosition position, String frame, String epoch) {
+        Pending(StreamPosition position, String frame) {
+            this(position, frame, null);
+        }
+
+        static Pending newEpoch(String epoch) {
+            return new Pending(null, "", epoch);
+        }
     }
 }

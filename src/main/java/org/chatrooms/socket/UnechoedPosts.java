@@ -122,6 +122,21 @@ final class UnechoedPosts {
         return more;
     }
 
+    /** Removes and returns the posts awaited in {@code epoch} (the live stream moved away from it). */
+    List<Post> awaitedIn(String epoch) {
+        List<Post> lost = List.of();
+        if (awaited != null) {
+            for (var each = awaited.iterator(); each.hasNext(); ) {
+                Post post = each.next();
+                if (post.position().epoch().equals(epoch)) {
+                    each.remove();
+                    lost = add(lost, post);
+                }
+            }
+        }
+        return lost;
+    }
+
     /** The awaited posts the cursor has passed without giving them (after a skip): lost. */
     List<Post> passed(StreamCursor cursor) {
         return delivered(null, cursor);

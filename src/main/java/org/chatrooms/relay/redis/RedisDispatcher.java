@@ -218,17 +218,28 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         if (read.messages().isEmpty() && since != null && !since.epoch().equals(epoch)) {
             // Nothing delivered moved the sockets into the new epoch; live copies of its ids may still be queued
             // behind this catch-up, so only the epoch is announced, at its start, never a position inside it.
-            try {
-                listener.onNewEpoch(room, epoch);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "Relay listener failed on the new epoch of " + room, e);
-            }
+            announceNewEpoch(room, epoch);
+        }
+    }
+
+    private void announceNewEpoch(RoomName room, String epoch) {
+        try {
+            listener.onNewEpoch(room, epoch);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Relay listener failed on the new epoch of " + room, e);
         }
     }
 
     private void deliver(RoomState state, ChatMessage message) {
+        StreamPosition before = state.delivered();
         if (!state.accept(message.position())) {
             return; // delivered already, from the history or the live subscription
+        }
+        if (before != null && !before.epoch().equals(message.epoch())) {
+            // The live stream moved on: announced before its first message, so every socket knows the order of
+            // the two epochs, which their tokens do not tell (a socket's catch-up read may be ahead of this
+            // stream, or behind it).
+            announceNewEpoch(message.room(), message.epoch());
         }
         try {
             listener.onMessage(message);
