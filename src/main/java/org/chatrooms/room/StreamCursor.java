@@ -54,6 +54,16 @@ public final class StreamCursor {
         return placeThere == null || next.id() > placeThere;
     }
 
+    /** The epochs a read took the reader into that the live stream has not reached, with its place in each. */
+    public Map<String, Long> aheadPlaces() {
+        return aheadEpochs == null ? Map.of() : Map.copyOf(aheadEpochs);
+    }
+
+    /** Whether the reader left {@code epoch} for good (the live stream moved on from it). */
+    public boolean hasLeft(String epoch) {
+        return leftEpochs != null && leftEpochs.contains(epoch);
+    }
+
     /** Whether messages between the cursor and {@code next}, in the same epoch, never reached the reader. */
     public boolean isHoleBefore(StreamPosition next) {
         return position != null && position.epoch().equals(next.epoch()) && next.id() > position.id() + 1;

@@ -2,6 +2,7 @@ package org.chatrooms.socket;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -133,16 +134,19 @@ public final class RoomSocket {
                     + "here. Reload to see the most recent ones."), nowNanos);
         }
         if (cursor.advance(position)) {
+            // Moved off an epoch that the catch-up read had reached without leaving it (StreamCursor): the stream
+            // may still go on there, so it is not recorded as skipped to its end.
+            boolean keptAhead = before != null && !before.epoch().equals(position.epoch())
+                    && !cursor.hasLeft(before.epoch());
             if (!follows(before, position)) {
-                unechoed.skipped(before, position, true);
+                unechoed.skipped(keptAhead ? null : before, position, true);
             }
             if (!unechoed.isEmpty()) {
                 // Told before the message that shows it, like the gap notice.
                 tellLost(unechoed.delivered(position, cursor), LOST, "lost_in_relay");
-                if (before != null && !before.epoch().equals(position.epoch())) {
-                    // Posts numbered in an epoch the live stream moved away from (one the catch-up read had
-                    // reached, which the cursor keeps in case the stream still gets there): their echoes no longer
-                    // come in order; the sender is told, at worst a false alarm followed by the echo.
+                if (keptAhead) {
+                    // Their echoes no longer come in order, and if the read's epoch was the older one they never
+                    // come: the sender is told, at worst a false alarm followed by the echo.
                     tellLost(unechoed.awaitedIn(before.epoch()), LOST, "lost_in_relay");
                 }
             }
@@ -175,10 +179,11 @@ public final class RoomSocket {
     }
 
     /**
-     * The room's stream restarted in {@code epoch} and the relay holds none of its messages yet (dispatch thread,
-     * after a catch-up read): a cursor still in an earlier epoch moves to the new one's start, since what it lacks
-     * of the old one will never come, and the posts awaited there were lost. Messages of the new epoch still on
-     * their way are delivered as usual.
+     * The room's live stream restarted in {@code epoch} (dispatch thread: announced before the new epoch's first
+     * message, or after a catch-up read found it holding nothing yet): a cursor still in an earlier epoch moves
+     * into the new one (at its place there if its catch-up read had reached it, else at its start), since what it
+     * lacks of the old one will never come, and the posts awaited there were lost. Messages of the new epoch still
+     * on their way are delivered as usual. While catching up, the announcement waits in order with the messages.
      */
     public synchronized void newEpoch(String epoch) {
         if (catchingUp) {
@@ -186,11 +191,18 @@ public final class RoomSocket {
             return;
         }
         StreamPosition before = cursor.position();
+        Map<String, Long> ahead = cursor.aheadPlaces();
         StreamPosition start = cursor.enterEpoch(epoch);
         if (start == null) {
             return; // in it already (the catch-up read found it), or left behind: a late announcement
         }
         unechoed.skipped(before, start, false);
+        // Epochs only the catch-up read knew are left too: a reply that arrives late for one is a lost post.
+        ahead.forEach((left, place) -> {
+            if (!left.equals(epoch)) {
+                unechoed.skipped(new StreamPosition(left, place), new StreamPosition(epoch, 0), false);
+            }
+        });
         tellLost(unechoed.passed(cursor), LOST, "lost_in_relay");
     }
 

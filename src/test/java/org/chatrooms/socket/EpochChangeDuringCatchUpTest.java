@@ -50,6 +50,61 @@ class EpochChangeDuringCatchUpTest {
         return new ChatMessage(LOBBY, new StreamPosition(epoch, id), Instant.EPOCH, "ann", "text " + id, null);
     }
 
+    private static JsonObject parse(String frame) {
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
+    }
+
+    private RoomSocket socketThatReadTo(StreamPosition top, LocalRoomsTest.RecordingPeer peer) {
+        RoomSocket socket = new RoomSocket(LOBBY, new ClientConnection(
+                new ClientConnection.Limits(1_000_000, Long.MAX_VALUE), Runnable::run), codec, 1_000_000);
+        socket.catchUp(new History(top, List.of(), true), HistoryFilter.latest(100), null);
+        assertTrue(socket.open(peer));
+        return socket;
+    }
+
+    private void deliver(RoomSocket socket, ChatMessage message) {
+        socket.deliver(message, codec.encode(message), System.nanoTime());
+    }
+
+    private static List<String> kinds(LocalRoomsTest.RecordingPeer peer) {
+        List<String> seen = new ArrayList<>();
+        for (String frame; (frame = peer.frames.poll()) != null; ) {
+            JsonObject json = parse(frame);
+            seen.add(json.getString("type").equals("chat.message")
+                    ? json.getString("epoch") + ":" + json.getJsonNumber("id").longValue()
+                    : json.getString("type") + " " + json.getString("code", "") + " " + json.getString("cid", ""));
+        }
+        return seen;
+    }
+
+    /** After the race, the joiner's own post whose echo overtakes the publisher's reply is no false alarm. */
+    @Test
+    void anEchoThatOvertakesItsReplyAfterTheRaceSettlesThePost() {
+        LocalRoomsTest.RecordingPeer peer = new LocalRoomsTest.RecordingPeer();
+        RoomSocket socket = socketThatReadTo(new StreamPosition("new", 3), peer);
+        deliver(socket, message("old", 40));
+        socket.newEpoch("new");
+        deliver(socket, message("new", 4));
+        ChatMessage mine = new ChatMessage(LOBBY, new StreamPosition("new", 5), Instant.EPOCH, "me", "hi", "c5");
+        deliver(socket, mine);
+        socket.numbered(mine);
+        deliver(socket, message("new", 6));
+        assertEquals(List.of("old:40", "new:4", "new:5", "new:6"), kinds(peer));
+    }
+
+    /** A post numbered in the epoch only the read knew, whose reply comes after a third epoch was announced. */
+    @Test
+    void aLateReplyInAnEpochOnlyTheReadKnewIsReportedOnceThatEpochIsLeft() {
+        LocalRoomsTest.RecordingPeer peer = new LocalRoomsTest.RecordingPeer();
+        RoomSocket socket = socketThatReadTo(new StreamPosition("new", 3), peer);
+        deliver(socket, message("old", 40));
+        socket.newEpoch("newer");
+        socket.numbered(new ChatMessage(LOBBY, new StreamPosition("new", 4), Instant.EPOCH, "me", "hi", "c4"));
+        assertEquals(List.of("old:40", "error not_delivered c4"), kinds(peer));
+    }
+
     @Test
     void everyMessageOfTheNewEpochArrivesOnceWhateverTheInterleaving() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
@@ -89,15 +144,15 @@ class EpochChangeDuringCatchUpTest {
             assertTrue(socket.open(peer));
 
             List<Long> newIds = new ArrayList<>();
+            List<Long> oldIds = new ArrayList<>();
             for (String frame; (frame = peer.frames.poll()) != null; ) {
-                JsonObject json;
-                try (var reader = Json.createReader(new StringReader(frame))) {
-                    json = reader.readObject();
-                }
-                if (json.getString("type").equals("chat.message") && json.getString("epoch").equals("new")) {
-                    newIds.add(json.getJsonNumber("id").longValue());
-                }
+                JsonObject json = parse(frame);
+                String type = json.getString("type");
+                assertTrue(type.equals("chat.message"), "round " + round + ": nothing but messages, not " + frame);
+                (json.getString("epoch").equals("new") ? newIds : oldIds).add(json.getJsonNumber("id").longValue());
             }
+            assertEquals(oldIds.stream().distinct().sorted().toList(), oldIds, "round " + round
+                    + ": the old epoch's late messages at most once each, in order");
             List<Long> expected = new ArrayList<>();
             for (long id = 1; id <= NEW_MESSAGES; id++) {
                 expected.add(id);

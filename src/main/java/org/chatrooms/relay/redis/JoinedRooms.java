@@ -87,6 +87,11 @@ final class JoinedRooms {
             return delivered.advance(position);
         }
 
+        /** The room's stream restarted in {@code epoch}, holding nothing yet: later messages of older epochs are stale. */
+        void enterEpoch(String epoch) {
+            delivered.enterEpoch(epoch);
+        }
+
         /** Whether messages between the last one delivered and {@code position} never arrived here. */
         boolean isHoleBefore(StreamPosition position) {
             return delivered.isHoleBefore(position);

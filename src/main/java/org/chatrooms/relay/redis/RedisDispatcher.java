@@ -37,7 +37,8 @@ import redis.clients.jedis.UnifiedJedis;
  * goes on with live messages, skipping those the history already had. What the history no longer holds is
  * reported to the listener as a gap, so the room's sockets are told; a stream that restarted in a new epoch and
  * holds nothing yet is announced ({@link RelayListener#onNewEpoch}), so sockets stop waiting for what will never
- * come.
+ * come. Every other change of a room's epoch is announced too, before the first message of the new one, so each
+ * socket learns the two epochs' order (a socket's own catch-up read may be ahead of this thread or behind it).
  */
 final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable {
 
@@ -217,7 +218,10 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         String epoch = read.top().epoch();
         if (read.messages().isEmpty() && since != null && !since.epoch().equals(epoch)) {
             // Nothing delivered moved the sockets into the new epoch; live copies of its ids may still be queued
-            // behind this catch-up, so only the epoch is announced, at its start, never a position inside it.
+            // behind this catch-up, so only the epoch is announced, at its start, never a position inside it. This
+            // node's copy enters it too: a late message of the old epoch queued behind is stale now (the sockets
+            // were told of the gap), and must not take the sockets back.
+            state.enterEpoch(epoch);
             announceNewEpoch(room, epoch);
         }
     }

@@ -31,6 +31,15 @@ class JoinedRoomsTest {
         assertFalse(room.accept(at("e2", 1)));
     }
 
+    /** A catch-up read found the stream restarted and empty: the old epoch's late messages must not take it back. */
+    @Test
+    void anEnteredEpochMakesTheOldOnesLateMessagesStale() {
+        room.accept(at("e1", 39));
+        room.enterEpoch("e2");
+        assertFalse(room.accept(at("e1", 41)), "queued behind the catch-up; the sockets were told of the gap");
+        assertTrue(room.accept(at("e2", 1)));
+    }
+
     @Test
     void holesAreSeenOnlyWithinAnEpoch() {
         assertFalse(room.isHoleBefore(at("e1", 9)), "nothing delivered yet: no hole to see");
