@@ -56,11 +56,13 @@ class EpochChangeDuringCatchUpTest {
         }
     }
 
-    private RoomSocket socketThatReadTo(StreamPosition top, LocalRoomsTest.RecordingPeer peer) {
+    /** A socket after the race: its read reached new:3, then the old epoch's message 40 came live. */
+    private RoomSocket afterTheRace(LocalRoomsTest.RecordingPeer peer) {
         RoomSocket socket = new RoomSocket(LOBBY, new ClientConnection(
                 new ClientConnection.Limits(1_000_000, Long.MAX_VALUE), Runnable::run), codec, 1_000_000);
-        socket.catchUp(new History(top, List.of(), true), HistoryFilter.latest(100), null);
+        socket.catchUp(new History(new StreamPosition("new", 3), List.of(), true), HistoryFilter.latest(100), null);
         assertTrue(socket.open(peer));
+        deliver(socket, message("old", 40));
         return socket;
     }
 
@@ -83,8 +85,7 @@ class EpochChangeDuringCatchUpTest {
     @Test
     void anEchoThatOvertakesItsReplyAfterTheRaceSettlesThePost() {
         LocalRoomsTest.RecordingPeer peer = new LocalRoomsTest.RecordingPeer();
-        RoomSocket socket = socketThatReadTo(new StreamPosition("new", 3), peer);
-        deliver(socket, message("old", 40));
+        RoomSocket socket = afterTheRace(peer);
         socket.newEpoch("new");
         deliver(socket, message("new", 4));
         ChatMessage mine = new ChatMessage(LOBBY, new StreamPosition("new", 5), Instant.EPOCH, "me", "hi", "c5");
@@ -98,8 +99,7 @@ class EpochChangeDuringCatchUpTest {
     @Test
     void aLateReplyInAnEpochOnlyTheReadKnewIsReportedOnceThatEpochIsLeft() {
         LocalRoomsTest.RecordingPeer peer = new LocalRoomsTest.RecordingPeer();
-        RoomSocket socket = socketThatReadTo(new StreamPosition("new", 3), peer);
-        deliver(socket, message("old", 40));
+        RoomSocket socket = afterTheRace(peer);
         socket.newEpoch("newer");
         socket.numbered(new ChatMessage(LOBBY, new StreamPosition("new", 4), Instant.EPOCH, "me", "hi", "c4"));
         assertEquals(List.of("old:40", "error not_delivered c4"), kinds(peer));
