@@ -83,6 +83,7 @@ final class Scenarios {
     void manyRooms(Target target) throws InterruptedException {
         Population population = open(target, 1000, 5, 1);
         try {
+            settle(target, population, settings.steadyRate());
             record(steps.run(BenchReport.ROOMS_1000, target, population, settings.steadyRate(),
                     settings.steadySeconds()));
         } finally {
