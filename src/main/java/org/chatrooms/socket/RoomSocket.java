@@ -200,7 +200,7 @@ public final class RoomSocket {
         // Epochs only the catch-up read knew are left too: a reply that arrives late for one is a lost post.
         ahead.forEach((left, place) -> {
             if (!left.equals(epoch)) {
-                unechoed.skipped(new StreamPosition(left, place), new StreamPosition(epoch, 0), false);
+                unechoed.endedAfter(new StreamPosition(left, place));
             }
         });
         tellLost(unechoed.passed(cursor), LOST, "lost_in_relay");

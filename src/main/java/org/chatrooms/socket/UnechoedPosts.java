@@ -80,9 +80,14 @@ final class UnechoedPosts {
             return;
         }
         if (from != null) {
-            remember(new Skip(from.epoch(), from.id(), Long.MAX_VALUE)); // that epoch will not go on
+            endedAfter(from);
         }
         remember(new Skip(to.epoch(), 0, lastSkippedOfTo));
+    }
+
+    /** The epoch of {@code place} will not go on for this socket: anything of it after {@code place} was skipped. */
+    void endedAfter(StreamPosition place) {
+        remember(new Skip(place.epoch(), place.id(), Long.MAX_VALUE));
     }
 
     /**
