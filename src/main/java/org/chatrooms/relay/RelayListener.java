@@ -6,9 +6,11 @@ import org.chatrooms.room.RoomName;
 /**
  * Receives every message of the rooms this node joined, including the ones this node published.
  *
- * <p>Threading: a relay calls its listener from one dispatch thread of its own, in the room's order. The listener
- * must not block that thread (no socket writes that wait, no locks held by slow code): every room of the node
- * waits behind it.
+ * <p>Threading: a relay calls its listener from one thread at a time, in the room's order, each call seeing what
+ * the one before it did; "the dispatch thread" below means whichever thread that is (the relay's own dispatch
+ * thread; for the Redis relay, also a subscriber read loop that delivers what it read while the dispatch thread
+ * is idle). The listener must not block it (no socket writes that wait, no locks held by slow code): every room
+ * of the node waits behind it.
  */
 public interface RelayListener {
 

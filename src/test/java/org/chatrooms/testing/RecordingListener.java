@@ -7,23 +7,33 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.chatrooms.protocol.ChatMessage;
 import org.chatrooms.relay.RelayListener;
 import org.chatrooms.room.RoomName;
 
-/** Records what a relay delivers, and on which threads; {@link #take} waits with a timeout. */
+/**
+ * Records what a relay delivers, on which threads, and whether its calls ever overlapped or missed what the call
+ * before did (the one-at-a-time contract of {@link RelayListener}); {@link #take} waits with a timeout.
+ */
 public final class RecordingListener implements RelayListener {
 
     private final BlockingQueue<ChatMessage> queue = new LinkedBlockingQueue<>();
     private final BlockingQueue<RoomName> gaps = new LinkedBlockingQueue<>();
     private final Set<String> threads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inside = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger breaches = new AtomicInteger();
+    /** Deliberately plain: a relay whose calls do not happen one after the other can leave it behind. */
+    private int callsSeen;
 
     @Override
     public void onGap(RoomName room) {
-        threads.add(Thread.currentThread().getName());
+        enter();
         gaps.add(room);
+        leave();
     }
 
     /** Rooms reported with a gap so far, in order, without waiting. */
@@ -33,8 +43,29 @@ public final class RecordingListener implements RelayListener {
 
     @Override
     public void onMessage(ChatMessage message) {
-        threads.add(Thread.currentThread().getName());
+        enter();
         queue.add(message);
+        leave();
+    }
+
+    private void enter() {
+        threads.add(Thread.currentThread().getName());
+        if (inside.incrementAndGet() != 1) {
+            breaches.incrementAndGet(); // two calls at once
+        }
+        if (callsSeen != calls.getAndIncrement()) {
+            breaches.incrementAndGet(); // this call did not see the previous one's write
+        }
+        callsSeen++;
+    }
+
+    private void leave() {
+        inside.decrementAndGet();
+    }
+
+    /** Calls that overlapped another or did not see what the previous call wrote; 0 for a relay that keeps its contract. */
+    public int breaches() {
+        return breaches.get();
     }
 
     /** The next {@code count} messages; fails if they do not arrive within {@link Stages#WAIT}. */

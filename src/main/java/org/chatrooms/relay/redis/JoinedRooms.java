@@ -12,8 +12,9 @@ import org.chatrooms.room.StreamPosition;
 /**
  * The rooms this node has local sockets in, and for each what the relay knows about its subscription and ids.
  *
- * <p>Threads: container threads join, leave and read; the subscriber thread confirms; the dispatch thread alone
- * calls {@link RoomState#accept}. Subscriptions are per connection: a room is confirmed on the connection with a
+ * <p>Threads: container threads join, leave and read; the subscriber's read loops confirm; only a thread holding
+ * {@link RedisDispatcher}'s delivery lock (its dispatch thread, or a read loop delivering itself) calls
+ * {@link RoomState#accept} and the other methods said to be the dispatch thread's. Subscriptions are per connection: a room is confirmed on the connection with a
  * given generation number, so when that connection dies every room is unconfirmed at once, without a sweep.
  */
 final class JoinedRooms {
@@ -44,7 +45,7 @@ final class JoinedRooms {
         private final CompletableFuture<Void> firstConfirmation = new CompletableFuture<>();
         /** Generation of the subscriber connection that confirmed this room; 0 before the first. */
         private volatile long confirmedGeneration;
-        // Dispatch thread only: how far this node has delivered the room's stream.
+        // Dispatch thread only (whoever holds the delivery lock): how far this node has delivered the room's stream.
         private final StreamCursor delivered = new StreamCursor();
 
         /** Completes when Redis first confirmed the subscription; later reconnects do not reset it. */

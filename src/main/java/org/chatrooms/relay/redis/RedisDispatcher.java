@@ -5,7 +5,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,20 +27,35 @@ import org.chatrooms.room.StreamPosition;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Hands room traffic from the subscriber's read loop to the {@link RelayListener}, on one thread of its own,
- * {@code chat-redis-dispatch-<node>}: the read loop only queues, so Redis never waits for local fan-out.
+ * Hands room traffic from the subscriber's read loops to the {@link RelayListener}: delivered by the read loop
+ * itself while nothing waits and it has time to spare, else queued for a thread of its own,
+ * {@code chat-redis-dispatch-<node>}, so Redis never waits long for local fan-out.
  *
- * <p>This thread decodes each payload, drops messages of rooms left meanwhile and any repeat (see
+ * <p>Why two ways: at chat rates handing each message to another thread costs more than delivering it (a wake-up
+ * and two context switches per message per node, on a path that is otherwise a few socket writes), so a read loop
+ * delivers the message it just read when the queue is empty, the dispatch thread idle, and its
+ * {@link InlineDeliveryBudget} (a quarter of its time) not used up. Under load the rest goes to the dispatch
+ * thread, and reading and writing run on two cores again. Whatever needs Redis (a catch-up) is always queued: a
+ * read loop never waits for the network.
+ *
+ * <p>Threads: the read loops ({@link SubscriberConnection}; in a Cluster one {@link ShardLink} per shard) call
+ * {@link #message} and {@link #subscribed}; the dispatch thread takes the queue. Whoever delivers holds
+ * {@link #delivering}, so the listener is called by one thread at a time, each call seeing what the one before did,
+ * and the rooms' cursors ({@link RoomState#accept}) need no lock of their own. Order: a room's messages come from
+ * one read loop, in id order; a read loop delivers itself only when {@link #unfinished} is zero, i.e. when nothing
+ * it queued before is still undelivered, so a message never overtakes one queued ahead of it.
+ *
+ * <p>Delivering decodes each payload, drops messages of rooms left meanwhile and any repeat (see
  * {@link RoomState#accept}), and calls the listener in arrival order, which is each room's id order.
  *
  * <p>Catching up (docs/streams.md): pub/sub keeps nothing for a subscriber that was away. When a room is
  * subscribed again after an outage, when a room's ids show a hole, or when this queue overflowed and dropped a
- * room's message, this thread reads the room's history after the last position it delivered (one Redis round trip) and delivers what the node missed, then
- * goes on with live messages, skipping those the history already had. What the history no longer holds is
+ * room's message, the dispatch thread reads the room's history after the last position delivered (one Redis round
+ * trip) and delivers what the node missed, then goes on with live messages, skipping those the history already had. What the history no longer holds is
  * reported to the listener as a gap, so the room's sockets are told; a stream that restarted in a new epoch and
  * holds nothing yet is announced ({@link RelayListener#onNewEpoch}), so sockets stop waiting for what will never
  * come. Every other change of a room's epoch is announced too, before the first message of the new one, so each
- * socket learns the two epochs' order (a socket's own catch-up read may be ahead of this thread or behind it).
+ * socket learns the two epochs' order (a socket's own catch-up read may be ahead of this node's stream or behind it).
  */
 final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable {
 
@@ -63,6 +80,15 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     /** Rooms that lost a message to a full queue; caught up once the queue has room again. */
     private final Set<RoomName> overflowed = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
+    /** Held by whoever calls the listener: the dispatch thread for each piece of work, or a read loop. */
+    private final ReentrantLock delivering = new ReentrantLock();
+    /** Work queued and not yet finished by the dispatch thread; a read loop delivers itself only at zero. */
+    private final AtomicInteger unfinished = new AtomicInteger();
+    // Guarded by delivering.
+    private final InlineDeliveryBudget budget;
+    /** Messages read loops delivered themselves, and messages queued for the dispatch thread. */
+    private final AtomicLong deliveredInline = new AtomicLong();
+    private final AtomicLong queuedLive = new AtomicLong();
     // Dispatch thread only: when a catch-up read last failed, so the next ones do not each wait for Redis again.
     private long catchUpFailedNanos;
     private boolean catchUpFailing;
@@ -71,6 +97,13 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, Supplier<UnifiedJedis> client,
                     StreamScripts scripts, StreamRetention retention, RelayListener listener, ChatMetrics metrics) {
+        this(nodeId, keys, rooms, client, scripts, retention, listener, metrics, InlineDeliveryBudget.DEFAULT);
+    }
+
+    RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, Supplier<UnifiedJedis> client,
+                    StreamScripts scripts, StreamRetention retention, RelayListener listener, ChatMetrics metrics,
+                    InlineDeliveryBudget budget) {
+        this.budget = budget.copy();
         this.metrics = metrics;
         this.keys = keys;
         this.rooms = rooms;
@@ -85,7 +118,7 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         thread.start();
     }
 
-    // ---- subscriber thread: never blocks ----
+    // ---- read loops: never block ----
 
     @Override
     public void subscribed(String channel, long generation) {
@@ -100,7 +133,48 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     @Override
     public void message(String channel, String payload) {
-        enqueue(new Received(channel, payload));
+        Received received = new Received(channel, payload);
+        if (deliveredHere(received)) {
+            deliveredInline.incrementAndGet();
+        } else {
+            queuedLive.incrementAndGet();
+            enqueue(received);
+        }
+    }
+
+    /**
+     * Delivers a live message on the read loop that read it, when nothing is queued ahead of it, nobody else is
+     * delivering and the budget allows; false when it must be queued instead, also when its room needs a catch-up
+     * first (a Redis round trip, which a read loop must not wait for).
+     */
+    private boolean deliveredHere(Received received) {
+        if (unfinished.get() != 0 || !delivering.tryLock()) {
+            return false;
+        }
+        try {
+            long start = System.nanoTime();
+            if (!budget.allows(start)) {
+                return false;
+            }
+            boolean delivered = deliverLive(received, false);
+            budget.spent(System.nanoTime() - start);
+            return delivered;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Unexpected failure while delivering chat messages", e);
+            return true; // as the dispatch thread would: logged, not tried again
+        } finally {
+            delivering.unlock();
+        }
+    }
+
+    /** Whether nothing is queued or being delivered by the dispatch thread; for tests. */
+    boolean idle() {
+        return unfinished.get() == 0;
+    }
+
+    /** Live messages the read loops delivered themselves, and those they queued; for tests. */
+    long[] inlineAndQueued() {
+        return new long[] {deliveredInline.get(), queuedLive.get()};
     }
 
     @Override
@@ -111,9 +185,11 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
     }
 
     private void enqueue(Work work) {
+        unfinished.incrementAndGet();
         if (queue.offer(work)) {
             return;
         }
+        unfinished.decrementAndGet();
         metrics.relayDropped("dispatch_queue_full");
         RoomName room = work instanceof CatchUp catchUp ? catchUp.room
                 : keys.roomOf(((Received) work).channel).orElse(null);
@@ -137,9 +213,10 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
             } catch (InterruptedException e) {
                 return;
             }
+            delivering.lock();
             try {
                 if (work instanceof Received received) {
-                    deliverLive(received);
+                    deliverLive(received, true);
                 } else if (work instanceof CatchUp catchUp) {
                     catchUp(catchUp.room);
                 }
@@ -151,34 +228,47 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Unexpected failure while dispatching chat messages", e);
+            } finally {
+                delivering.unlock();
+                unfinished.decrementAndGet();
             }
         }
     }
 
-    private void deliverLive(Received received) {
+    // ---- whoever holds delivering ----
+
+    /**
+     * Delivers a live message; returns false, having changed nothing, when its room needs a catch-up first and
+     * {@code mayCatchUp} is false (a read loop: the message is queued for the dispatch thread instead).
+     */
+    private boolean deliverLive(Received received, boolean mayCatchUp) {
         RoomName room = keys.roomOf(received.channel).orElse(null);
         if (room == null) {
-            return; // the node's own channel carries nothing
+            return true; // the node's own channel carries nothing
         }
         if (received.payload.startsWith(RoomEvents.REDIS_MARKER)) {
             roomEvent(room, received.payload.substring(RoomEvents.REDIS_MARKER.length()));
-            return;
+            return true;
         }
         ChatMessage message;
         try {
             message = RedisPayload.decode(room, received.payload);
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "Ignoring a message on " + received.channel + " that is not from a chat server", e);
-            return;
+            return true;
         }
         RoomState state = rooms.get(room);
         if (state == null) {
-            return; // the room's last socket left while this was on its way
+            return true; // the room's last socket left while this was on its way
         }
         if (state.isHoleBefore(message.position())) {
+            if (!mayCatchUp) {
+                return false;
+            }
             catchUp(room); // the missing ones first, then this one unless the history already had it
         }
         deliver(state, message);
+        return true;
     }
 
     /** Delivers what the history holds after the last position delivered here; a gap when it lacks some. */
