@@ -30,8 +30,8 @@ import org.chatrooms.room.RoomName;
  * <p>How a message travels: the sender's node queues the post ({@link ScriptPipeline}); its publisher thread runs
  * {@code publish.lua}, which numbers it in the room's stream, appends it to the room's history and publishes it on
  * the room's channel in one atomic step; every node subscribed to that channel, the sender's included, reads it on
- * its subscriber thread ({@link SubscriberConnection}), which queues it straight for its dispatch thread
- * ({@link RedisDispatcher}), which calls the {@link RelayListener}. The sender's echo is thus its acknowledgement,
+ * its subscriber thread ({@link SubscriberConnection}), which calls the {@link RelayListener} itself when nothing
+ * is queued, else queues it for its dispatch thread, which does ({@link RedisDispatcher}). The sender's echo is thus its acknowledgement,
  * and nothing is delivered locally twice.
  *
  * <p>Threads, all named {@code chat-redis-<role>-<node id>}, started by {@link #start} and stopped and joined by

@@ -25,8 +25,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Threads, both owned here and stopped by {@link #close}:
  * <ul>
  *   <li>{@code chat-redis-subscriber-<node>} connects and then blocks reading the subscribed connection
- *       ({@link SubscriberConnection#run}); it hands every message on at once and never does delivery work, so a
- *       busy node does not make Redis buffer (and at {@code client-output-buffer-limit pubsub}, drop) it.</li>
+ *       ({@link SubscriberConnection#run}); it gives every message to the {@link RedisDispatcher}, which lets it
+ *       deliver only while nothing is queued and for at most a quarter of its time, and never lets it wait on the
+ *       network, so a busy node does not make Redis buffer (and at {@code client-output-buffer-limit pubsub},
+ *       drop) it.</li>
  *   <li>{@code chat-redis-control-<node>} writes to the live connection: (un)subscribes rooms as they are joined
  *       and left, re-subscribes them all after a reconnect, and pings every {@link Timings#pingInterval()}. A
  *       subscribed connection has no read timeout, so a half-open TCP connection would block the reader forever;

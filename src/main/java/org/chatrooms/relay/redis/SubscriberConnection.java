@@ -24,7 +24,8 @@ final class SubscriberConnection extends JedisPubSub {
 
     /**
      * Where room traffic goes, straight from the read loop: the relay's dispatcher. Every call comes on the
-     * subscriber thread and must return at once.
+     * subscriber thread and must never wait on the network (a live message may be delivered on it, a catch-up is
+     * queued).
      */
     interface Inbox {
         /** Redis confirmed {@code channel} on the connection {@code generation}. */
