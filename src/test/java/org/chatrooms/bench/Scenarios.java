@@ -98,14 +98,36 @@ final class Scenarios {
         FlightRecording recording = settings.jfr() == null ? null
                 : FlightRecording.start(target, settings.jfr(), BenchReport.CHAT_RATE);
         try {
-            record(steps.run(BenchReport.CHAT_RATE, target, population, BenchSettings.CHAT_RATE,
-                    settings.chatSeconds()));
+            StepResult step = steps.run(BenchReport.CHAT_RATE, target, population, BenchSettings.CHAT_RATE,
+                    settings.chatSeconds());
+            record(step);
+            atRest(target, step);
         } finally {
             if (recording != null) {
                 recording.stop();
             }
             tool.close(population);
         }
+    }
+
+    /**
+     * The chat-rate step's sockets with nothing sent, for as long: what the servers spend on timers, pings and
+     * heartbeats whatever the rate. The chat-rate cost includes it; the rest is what the messages cost.
+     */
+    private void atRest(Target target, StepResult chatStep) throws InterruptedException {
+        CpuWindow window = CpuWindow.start(target.cpu(), tool::cpuNanos);
+        Thread.sleep((long) (settings.chatSeconds() * 1000));
+        CpuWindow.Figures rest = window.finish();
+        double restPer1000 = rest.serverPercent() / chatStep.deliveriesPerSecond() * 1000;
+        StringBuilder byServer = new StringBuilder();
+        rest.percentByServer().forEach((name, percent) -> byServer.append(byServer.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.2f", name, percent)));
+        String line = String.format(Locale.ROOT, "%s %s at rest (its sockets open, nothing sent, %.0f s): servers "
+                        + "%.2f %% of a core (%s), i.e. %.2f of its %.2f %% per 1,000 deliveries/s",
+                BenchReport.CHAT_RATE, target.key(), rest.seconds(), rest.serverPercent(), byServer,
+                restPer1000, chatStep.cpuPer1000());
+        progress.println(line);
+        report.note(line);
     }
 
     /**
