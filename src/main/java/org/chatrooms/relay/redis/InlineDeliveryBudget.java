@@ -3,21 +3,25 @@ package org.chatrooms.relay.redis;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How much of its time a subscriber's read loop may spend delivering messages itself rather than handing them to
- * the dispatch thread ({@link RedisDispatcher}): at most {@code inlineNanos} of every {@code windowNanos}.
+ * How much of the time the subscriber's read loops may spend delivering messages themselves rather than handing
+ * them to the dispatch thread ({@link RedisDispatcher}): about {@code inlineNanos} of every {@code windowNanos}.
+ * Checked before a delivery and counted after it, so the last delivery of a window may overrun it by its own
+ * length; one budget for all of a node's read loops (in a Cluster, one per shard).
  *
  * <p>Why a share of time and not a count: a message costs its delivery to every local socket of its room, a room
  * of 2 or of 1,000. At chat rates the share is never used up and every message skips the hand-off; under load the
  * rest of each window goes to the dispatch thread, so reading from Redis and writing to sockets run on two cores
  * again and Redis does not have to buffer for a read loop busy writing.
  *
- * <p>Threads: not thread-safe; {@link RedisDispatcher} uses it only while holding its delivery lock.
+ * <p>Threads: not thread-safe; {@link RedisDispatcher} uses it only while holding its delivery lock. Not final only
+ * so that a test can decide for it.
  */
-final class InlineDeliveryBudget {
+class InlineDeliveryBudget {
 
-    /** A quarter of every 100 ms. */
-    static final InlineDeliveryBudget DEFAULT =
-            new InlineDeliveryBudget(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(25));
+    /** A quarter of every 100 ms; a new one for each dispatcher (a budget carries state). */
+    static InlineDeliveryBudget standard() {
+        return new InlineDeliveryBudget(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(25));
+    }
 
     private final long windowNanos;
     private final long inlineNanos;
@@ -30,11 +34,6 @@ final class InlineDeliveryBudget {
         }
         this.windowNanos = windowNanos;
         this.inlineNanos = inlineNanos;
-    }
-
-    /** A fresh budget with the same share, for one dispatcher (the instances carry state). */
-    InlineDeliveryBudget copy() {
-        return new InlineDeliveryBudget(windowNanos, inlineNanos);
     }
 
     /** Whether a read loop may deliver a message itself at {@code now} ({@link System#nanoTime}). */

@@ -34,7 +34,7 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Why two ways: at chat rates handing each message to another thread costs more than delivering it (a wake-up
  * and two context switches per message per node, on a path that is otherwise a few socket writes), so a read loop
  * delivers the message it just read when the queue is empty, the dispatch thread idle, and its
- * {@link InlineDeliveryBudget} (a quarter of its time) not used up. Under load the rest goes to the dispatch
+ * {@link InlineDeliveryBudget} (about a quarter of the time, shared by the node's read loops) not used up. Under load the rest goes to the dispatch
  * thread, and reading and writing run on two cores again. Whatever needs Redis (a catch-up) is always queued: a
  * read loop never waits for the network.
  *
@@ -97,13 +97,13 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, Supplier<UnifiedJedis> client,
                     StreamScripts scripts, StreamRetention retention, RelayListener listener, ChatMetrics metrics) {
-        this(nodeId, keys, rooms, client, scripts, retention, listener, metrics, InlineDeliveryBudget.DEFAULT);
+        this(nodeId, keys, rooms, client, scripts, retention, listener, metrics, InlineDeliveryBudget.standard());
     }
 
     RedisDispatcher(String nodeId, RedisKeys keys, JoinedRooms rooms, Supplier<UnifiedJedis> client,
                     StreamScripts scripts, StreamRetention retention, RelayListener listener, ChatMetrics metrics,
                     InlineDeliveryBudget budget) {
-        this.budget = budget.copy();
+        this.budget = budget;
         this.metrics = metrics;
         this.keys = keys;
         this.rooms = rooms;
@@ -133,6 +133,9 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
 
     @Override
     public void message(String channel, String payload) {
+        if (!running) {
+            return; // closed: a read loop that outlived its join must not call the listener any more
+        }
         Received received = new Received(channel, payload);
         if (deliveredHere(received)) {
             deliveredInline.incrementAndGet();
@@ -151,18 +154,16 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
         if (unfinished.get() != 0 || !delivering.tryLock()) {
             return false;
         }
+        long start = System.nanoTime();
         try {
-            long start = System.nanoTime();
-            if (!budget.allows(start)) {
-                return false;
-            }
-            boolean delivered = deliverLive(received, false);
-            budget.spent(System.nanoTime() - start);
-            return delivered;
-        } catch (RuntimeException e) {
+            return budget.allows(start) && deliverLive(received, false);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // A bug in delivery, not in the read loop: logged and dropped as the dispatch thread would, so the
+            // read loop (and in a Cluster the shard link's failure handling) keeps going.
             LOG.log(Level.SEVERE, "Unexpected failure while delivering chat messages", e);
-            return true; // as the dispatch thread would: logged, not tried again
+            return true;
         } finally {
+            budget.spent(System.nanoTime() - start);
             delivering.unlock();
         }
     }
@@ -226,7 +227,9 @@ final class RedisDispatcher implements SubscriberConnection.Inbox, AutoCloseable
                         catchUp(room);
                     }
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // A bug, not a Redis failure: logged, and the thread goes on (a dead dispatch thread would leave
+                // every later message queued behind it for good).
                 LOG.log(Level.SEVERE, "Unexpected failure while dispatching chat messages", e);
             } finally {
                 delivering.unlock();

@@ -26,7 +26,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * <ul>
  *   <li>{@code chat-redis-subscriber-<node>} connects and then blocks reading the subscribed connection
  *       ({@link SubscriberConnection#run}); it gives every message to the {@link RedisDispatcher}, which lets it
- *       deliver only while nothing is queued and for at most a quarter of its time, and never lets it wait on the
+ *       deliver only while nothing is queued and for about a quarter of the time, and never lets it wait on the
  *       network, so a busy node does not make Redis buffer (and at {@code client-output-buffer-limit pubsub},
  *       drop) it.</li>
  *   <li>{@code chat-redis-control-<node>} writes to the live connection: (un)subscribes rooms as they are joined
