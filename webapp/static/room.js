@@ -49,8 +49,9 @@
    * What this window sent and the server has not echoed yet, oldest first: {text, cid, item, state} with
    * state 'queued' (waiting for a connection) or 'sent' (written to the socket). Each entry has its own client
    * id (cid), which the server copies into the echo and into any error about that message: the acknowledgement
-   * is exact. An entry still 'sent' when the socket drops is sent again after reconnecting, so a message is
-   * never silently lost; should both copies reach the room, this window shows it once (same cid).
+   * is exact. An entry still 'sent' when the socket drops is sent again after reconnecting, marked as a resend
+   * (resend: true), so a message is never silently lost and the room does not take it twice: the server publishes
+   * a resend only if the room's history lacks it (same name, same cid); this window shows it once either way.
    */
   const outbox = [];
   /**
@@ -482,6 +483,9 @@
         return;
       }
       const frame = { message: entry.text, cid: entry.cid };
+      if (entry.resend) {
+        frame.resend = true; // it may have reached the room unseen: the server publishes it only if not
+      }
       if (frameUser) {
         frame.user = frameUser; // optional member; without it the server says "anonymous"
       }
@@ -548,6 +552,7 @@
       clearTimeout(stableTimer);
       // Not acknowledged: send again once reconnected rather than lose it.
       outbox.forEach(function (entry) {
+        entry.resend = entry.resend || entry.state === 'sent';
         entry.state = 'queued';
         showState(entry);
       });
@@ -618,8 +623,9 @@
     JSON.parse(store.getItem(OUTBOX_KEY) || '[]').forEach(function (saved) {
       // Kept as {text, cid}; a plain string is what an older version of this page kept.
       const text = typeof saved === 'string' ? saved : String(saved.text);
-      const cid = typeof saved === 'object' && saved !== null && typeof saved.cid === 'string' ? saved.cid : newCid();
-      const entry = { text: text, cid: cid, state: 'queued', item: null };
+      const kept = typeof saved === 'object' && saved !== null && typeof saved.cid === 'string';
+      // With its cid it may have been sent before the page reloaded: a resend, which the room takes only if new.
+      const entry = { text: text, cid: kept ? saved.cid : newCid(), state: 'queued', item: null, resend: kept };
       entry.item = pendingItem(entry);
       showState(entry);
       outbox.push(entry);

@@ -25,9 +25,12 @@ import org.chatrooms.room.RoomName;
  * name the sender asks for, is optional (absent, {@code null} or empty means {@code anonymous}, so clients
  * written for the original tutorial keep working); {@code cid}, the client's own id for this message (1 to
  * {@value #MAX_CLIENT_ID_CHARS} printable ASCII characters), is optional and comes back in the echo and in any
- * error about the message; other members are ignored:
+ * error about the message; {@code "resend": true} (with a cid) says the client sent this message before and never
+ * saw it come back, so the room publishes it only if its history does not hold it already (same sender name, same
+ * cid, current epoch); other members are ignored:
  * <pre>{"message": "hello"}
- * {"message": "hello", "user": "Alice", "cid": "k2x9-17"}</pre>
+ * {"message": "hello", "user": "Alice", "cid": "k2x9-17"}
+ * {"message": "hello", "user": "Alice", "cid": "k2x9-17", "resend": true}</pre>
  *
  * <p>Server to client; every frame carries a human-readable {@code message}, so an old client that prints
  * {@code data.message} shows something sensible for every frame:
@@ -78,6 +81,7 @@ public final class ChatCodec {
         String text = null;
         String user = null;
         String clientId = null;
+        boolean resend = false;
         ProtocolException problem = null;
         try (JsonParser parser = PARSERS.createParser(new StringReader(frame))) {
             if (!parser.hasNext() || parser.next() != Event.START_OBJECT) {
@@ -101,6 +105,10 @@ public final class ChatCodec {
                 } else if (key.equals("cid")) {
                     problem = first(problem, new ProtocolException("invalid_cid", "\"cid\" must be 1 to "
                             + MAX_CLIENT_ID_CHARS + " printable ASCII characters."));
+                } else if (key.equals("resend") && (value == Event.VALUE_TRUE || value == Event.VALUE_FALSE)) {
+                    resend = value == Event.VALUE_TRUE;
+                } else if (key.equals("resend")) {
+                    problem = first(problem, new ProtocolException("invalid_resend", "\"resend\" must be true or false."));
                 }
                 skipValue(parser, value);
             }
@@ -118,8 +126,12 @@ public final class ChatCodec {
             throw new ProtocolException("missing_message", "Missing \"message\": send {\"message\": \"hello\"}.")
                     .about(clientId);
         }
+        if (resend && clientId == null) {
+            throw new ProtocolException("invalid_resend", "\"resend\" needs the message's \"cid\", by which the "
+                    + "room recognises it.");
+        }
         try {
-            return new ClientMessage(MessageText.validate(text, maxMessageChars), user, clientId);
+            return new ClientMessage(MessageText.validate(text, maxMessageChars), user, clientId, resend);
         } catch (ProtocolException e) {
             throw e.about(clientId);
         }

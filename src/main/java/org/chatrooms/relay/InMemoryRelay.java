@@ -35,8 +35,9 @@ import org.chatrooms.room.StreamPosition;
  * <p>Threads: {@link #publish} and {@link #history} run on container threads. Both work on a room's stream
  * inside {@link ConcurrentHashMap#compute}, which serialises them per room: a message is numbered, added to the
  * history and queued for dispatch in one step, so queue order is id order and the history never lacks a
- * delivered message. One thread, {@code chat-relay-dispatch}, calls the listener. The dispatch queue is bounded:
- * when that thread falls that far behind, publishing fails and the sender is told, instead of memory growing.
+ * delivered message; a resend whose original the history holds is refused in that same step. One thread,
+ * {@code chat-relay-dispatch}, calls the listener. The dispatch queue is bounded: when that thread falls that far
+ * behind, publishing fails and the sender is told, instead of memory growing.
  */
 public final class InMemoryRelay implements Relay, RoomEvents {
 
@@ -95,9 +96,14 @@ public final class InMemoryRelay implements Relay, RoomEvents {
         }
         Instant now = clock.instant();
         ChatMessage[] numbered = new ChatMessage[1];
+        ChatMessage[] original = new ChatMessage[1];
         try {
             streams.compute(post.room(), (room, existing) -> {
                 RoomStream stream = current(existing, now);
+                original[0] = stream.originalOf(post);
+                if (original[0] != null) {
+                    return stream; // a resend the room has already: nothing numbered
+                }
                 ChatMessage message = ChatMessage.of(post, new StreamPosition(stream.epoch, stream.top + 1), now);
                 dispatcher.execute(() -> deliver(message)); // throws when full: then nothing was numbered
                 stream.append(message, retention.historySize(), now);
@@ -107,6 +113,9 @@ public final class InMemoryRelay implements Relay, RoomEvents {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(
                     new RelayUnavailableException("server is overloaded or shutting down", e));
+        }
+        if (original[0] != null) {
+            return CompletableFuture.failedFuture(new RepeatedPostException(original[0]));
         }
         return CompletableFuture.completedFuture(numbered[0]);
     }
@@ -211,6 +220,20 @@ public final class InMemoryRelay implements Relay, RoomEvents {
                 }
                 held.addLast(message);
             }
+        }
+
+        /** For a resend: the held message it repeats (newest first, as a resend follows its original), or null. */
+        ChatMessage originalOf(ChatPost post) {
+            if (!post.resend()) {
+                return null;
+            }
+            for (var newestFirst = held.descendingIterator(); newestFirst.hasNext(); ) {
+                ChatMessage message = newestFirst.next();
+                if (post.isRepeatOf(message)) {
+                    return message;
+                }
+            }
+            return null;
         }
 
         History read(HistoryFilter filter) {

@@ -26,7 +26,11 @@ import org.chatrooms.room.StreamPosition;
  *       longer holds is reported with {@link RelayListener#onGap});</li>
  *   <li>a node receives nothing of rooms it has not joined (or has left);</li>
  *   <li>{@link #publish} fails (never drops silently) when the message cannot reach the room, so the sender can
- *       be told.</li>
+ *       be told;</li>
+ *   <li>a resend ({@link ChatPost#resend()}) is published only if the room's history, in the current epoch, does
+ *       not hold its original already (same sender name and client id): a client that resends what it never saw
+ *       acknowledged does not post it twice. Beyond the history (older, trimmed, another epoch) it is published
+ *       again.</li>
  * </ul>
  * Beside messages a relay carries room events ({@link RoomEvents}: presence joins and leaves), to
  * {@link RelayListener#onRoomEvent} on the same dispatch thread, in order with the room's messages; they are not
@@ -50,7 +54,8 @@ public interface Relay extends AutoCloseable {
 
     /**
      * Orders and distributes a post. The stage completes with the ordered message once the relay accepted it,
-     * or exceptionally with {@link RelayUnavailableException} when it did not reach the room.
+     * exceptionally with {@link RelayUnavailableException} when it did not reach the room, or with
+     * {@link RepeatedPostException} for a resend the room already has.
      */
     CompletionStage<ChatMessage> publish(ChatPost post);
 

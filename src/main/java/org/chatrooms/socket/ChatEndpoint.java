@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,6 +29,7 @@ import org.chatrooms.protocol.ClientMessage;
 import org.chatrooms.protocol.DisplayName;
 import org.chatrooms.protocol.ProtocolException;
 import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.relay.RepeatedPostException;
 import org.chatrooms.room.RoomName;
 
 /**
@@ -147,7 +149,8 @@ public class ChatEndpoint {
             ClientMessage incoming = hub.codec().parseClientMessage(frame);
             try {
                 Member name = senderName(session, incoming.requestedUser());
-                post = new ChatPost(socket.room(), name.user(), incoming.text(), incoming.clientId(), name.verified());
+                post = new ChatPost(socket.room(), name.user(), incoming.text(), incoming.clientId(), name.verified(),
+                        incoming.resend());
             } catch (ProtocolException e) {
                 throw e.about(incoming.clientId());
             }
@@ -157,7 +160,11 @@ public class ChatEndpoint {
             return;
         }
         hub.publish(post).whenComplete((message, failure) -> {
-            if (failure != null) {
+            if (unwrap(failure) instanceof RepeatedPostException) {
+                // A resend the room has: its original reaches this socket like any message (its resumed catch-up),
+                // so nothing is awaited; awaiting the older position behind newer posts would misreport them.
+                metrics.messageRefused("repeat");
+            } else if (failure != null) {
                 metrics.messageRefused("not_delivered");
                 client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));
             } else {
@@ -241,9 +248,13 @@ public class ChatEndpoint {
         }
     }
 
+    /** A stage's failure as the relay raised it, outside the {@link CompletionException} a later stage wraps it in. */
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     private static String notDeliveredText(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         String why = cause instanceof RelayUnavailableException ? cause.getMessage() : "internal error";
         return "Message not delivered (" + why + "). Please send it again.";
     }

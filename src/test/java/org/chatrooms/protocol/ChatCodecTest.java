@@ -117,6 +117,15 @@ class ChatCodecTest {
     }
 
     @Test
+    void aResendIsFlaggedOnlyWithItsClientId() throws Exception {
+        assertTrue(codec.parseClientMessage("{\"message\":\"hi\",\"cid\":\"k-1\",\"resend\":true}").resend());
+        assertFalse(codec.parseClientMessage("{\"message\":\"hi\",\"cid\":\"k-1\",\"resend\":false}").resend());
+        assertFalse(codec.parseClientMessage("{\"message\":\"hi\",\"cid\":\"k-1\"}").resend());
+        assertEquals("invalid_resend", codeOf("{\"message\":\"hi\",\"resend\":true}"));
+        assertEquals("invalid_resend", codeOf("{\"message\":\"hi\",\"cid\":\"k-1\",\"resend\":\"yes\"}"));
+    }
+
+    @Test
     void gapFramesSayWhyAndCarryAReadableMessage() {
         JsonObject json = parse(codec.encodeGap(new RoomName("2330"), "too_old", "Some messages were missed."));
         assertEquals("gap", json.getString("type"));

@@ -338,6 +338,37 @@ public abstract class RelayContractTest {
         return sent;
     }
 
+    @Test
+    void aResendTheHistoryHoldsIsNotPublishedAgain() {
+        RoomName room = joined(freshRoom());
+        ChatPost hi = new ChatPost(room, "ann", "hi", "ann-1");
+        ChatMessage original = Stages.await(relay.publish(hi));
+        relay.publish(new ChatPost(room, "bob", "in between", "bob-1"));
+        received.take(2);
+
+        RepeatedPostException repeat = Stages.assertFailsWith(RepeatedPostException.class,
+                relay.publish(hi.asResend()));
+        assertEquals(original, repeat.original(), "the refusal names the message the room has");
+        ChatMessage next = Stages.await(relay.publish(new ChatPost(room, "ann", "next", "ann-2")));
+        assertEquals(original.id() + 2, next.id(), "the repeat used no id");
+        assertEquals(List.of("next"), received.take(1).stream().map(ChatMessage::text).toList(),
+                "and reached no listener");
+    }
+
+    @Test
+    void aResendIsPublishedWhenTheHistoryLacksIt() {
+        restartWith(new StreamRetention(2, Duration.ofMinutes(5)));
+        RoomName room = joined(freshRoom());
+        ChatPost first = new ChatPost(room, "ann", "first", "ann-1");
+        relay.publish(first);
+        Stages.await(relay.publish(new ChatPost(room, "ann", "lost on its way", "ann-2").asResend()));
+        Stages.await(relay.publish(new ChatPost(room, "bob", "same id, other sender", "ann-1").asResend()));
+        Stages.await(relay.publish(new ChatPost(room, "ann", "third", "ann-3")));
+        Stages.await(relay.publish(first.asResend())); // trimmed from the 2-message history: taken again
+        assertEquals(List.of("first", "lost on its way", "same id, other sender", "third", "first"),
+                received.take(5).stream().map(ChatMessage::text).toList());
+    }
+
     // ---- helpers ----
 
     /** A room no earlier test used, so its ids start at 1 for every implementation. */

@@ -162,6 +162,33 @@ class HistoryIT {
         }
     }
 
+    /**
+     * A client that lost its socket before the echo sends the message again, marked as a resend (the page does so
+     * after every reconnect): the room takes it only if its history lacks it, so nobody sees it twice.
+     */
+    @Test
+    void aResendTheRoomHasIsNotPostedAgainAndOneItLacksIs() {
+        String room = freshRoom();
+        try (ChatClient ann = ChatClient.join(ws(), room);
+             ChatClient bob = ChatClient.join(ws(), room)) {
+            ann.post("hi", "ann-1", false);
+            JsonObject original = bob.nextChat();
+            ann.nextChat();
+            ann.post("hi", "ann-1", true);
+            ann.post("lost on the way", "ann-2", true);
+            JsonObject next = bob.nextChat();
+            assertEquals("ann-2", next.getString("cid"), "the repeat reached nobody");
+            assertEquals(original.getInt("id") + 1, next.getInt("id"), "and used no id");
+            assertEquals("ann-2", ann.nextChat().getString("cid"), "the resender gets no error, only the new echo");
+            ann.sendRaw(Json.createObjectBuilder().add("message", "x").add("resend", true).build().toString());
+            assertEquals("invalid_resend", ann.next().getString("code"), "a resend needs its cid");
+            try (ChatClient carol = ChatClient.join(ws(), room)) {
+                assertEquals(List.of("hi", "lost on the way"), carol.historyTexts());
+            }
+        }
+    }
+
+
     /** Sends {@code count} messages and returns their echoes. */
     private static List<JsonObject> say(ChatClient client, int count) {
         List<JsonObject> echoes = new ArrayList<>();

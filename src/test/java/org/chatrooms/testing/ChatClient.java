@@ -244,6 +244,12 @@ public final class ChatClient implements AutoCloseable {
         return sendRaw(Json.createObjectBuilder().add("message", text).build().toString());
     }
 
+    /** Sends a message with a client id, marked as a resend or not (the page's frame, without {@code user}). */
+    public ChatClient post(String text, String cid, boolean resend) {
+        return sendRaw(jakarta.json.Json.createObjectBuilder().add("message", text).add("cid", cid)
+                .add("resend", resend).build().toString());
+    }
+
     public ChatClient sendRaw(String frame) {
         await(socket.sendText(frame, true), "send");
         return this;

@@ -21,6 +21,7 @@ import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.relay.History;
 import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.relay.RepeatedPostException;
 import org.chatrooms.room.RoomName;
 
 import redis.clients.jedis.AbstractPipeline;
@@ -256,7 +257,7 @@ final class ScriptPipeline implements AutoCloseable {
                 refused = true;
                 refusal(e);
                 call.fail("Redis refused it: " + firstWord(e.getMessage()));
-            } catch (RelayUnavailableException e) {
+            } catch (RelayUnavailableException | RepeatedPostException e) {
                 call.result.completeExceptionally(e);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Unreadable answer from Redis", e);

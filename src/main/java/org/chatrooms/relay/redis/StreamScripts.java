@@ -10,6 +10,7 @@ import org.chatrooms.protocol.ChatPost;
 import org.chatrooms.relay.History;
 import org.chatrooms.relay.HistoryFilter;
 import org.chatrooms.relay.RelayUnavailableException;
+import org.chatrooms.relay.RepeatedPostException;
 import org.chatrooms.relay.StreamRetention;
 import org.chatrooms.room.RoomName;
 import org.chatrooms.room.StreamPosition;
@@ -55,9 +56,14 @@ final class StreamScripts {
 
     Response<Object> publish(AbstractPipeline pipeline, ChatPost post) {
         RoomName room = post.room();
-        return pipeline.evalsha(PUBLISH.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)),
-                List.of(keys.roomChannel(room), RedisPayload.unnumbered(post),
-                        Integer.toString(retention.historySize()), ttlMillis(), sharded ? "1" : "0"));
+        List<String> args = new ArrayList<>(7);
+        args.addAll(List.of(keys.roomChannel(room), RedisPayload.unnumbered(post),
+                Integer.toString(retention.historySize()), ttlMillis(), sharded ? "1" : "0"));
+        if (post.resend()) {
+            args.add(post.user());
+            args.add(post.clientId());
+        }
+        return pipeline.evalsha(PUBLISH.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)), args);
     }
 
     Response<Object> history(AbstractPipeline pipeline, RoomName room, HistoryFilter filter) {
@@ -94,8 +100,16 @@ final class StreamScripts {
         return keys.roomStream(room);
     }
 
-    /** The message as the publish script numbered it. */
+    /**
+     * The message as the publish script numbered it.
+     *
+     * @throws RepeatedPostException for a resend the history held
+     * @throws RelayUnavailableException when no server subscribes to the room
+     */
     ChatMessage published(ChatPost post, Object reply) {
+        if (reply instanceof List<?> fields && fields.size() == 2 && "repeat".equals(text(fields.get(0)))) {
+            throw new RepeatedPostException(RedisPayload.decode(post.room(), text(fields.get(1))));
+        }
         if (reply instanceof List<?> fields && fields.size() == 4) {
             StreamPosition position = new StreamPosition(text(fields.get(2)), (Long) fields.get(0));
             noteRotation(post.room(), fields.get(3));

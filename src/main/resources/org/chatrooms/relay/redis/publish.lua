@@ -5,8 +5,10 @@
 -- ARGV[1] the room's channel, ARGV[2] the message payload, ARGV[3] history size, ARGV[4] idle time to live (ms),
 -- ARGV[5] '1' when the channel is a sharded one (Redis Cluster: SPUBLISH, counted by SHARDNUMSUB on this shard),
 -- else '0' (classic PUBLISH and NUMSUB)
+-- ARGV[6], ARGV[7] for a resend: the sender's name and the client id its original carried; absent otherwise
 -- Returns 0 (no id used) when no server subscribes to the room: the message would reach nobody, not even its
--- sender's echo. Otherwise {id, millis, epoch, rotated}.
+-- sender's echo. {'repeat', entry} (no id used) when it is a resend whose original the history holds (the history
+-- holds the current epoch only). Otherwise {id, millis, epoch, rotated}.
 local sharded = ARGV[5] == '1'
 local listeners
 if sharded then
@@ -18,6 +20,17 @@ if listeners == 0 then
   return 0
 end
 local epoch, rotated = current_epoch(KEYS[1], KEYS[2], ARGV[4])
+if ARGV[7] then
+  -- Newest first: a resend follows its original. Entries are '<epoch> <id> <millis> <json>'.
+  local held = redis.call('LRANGE', KEYS[2], 0, -1)
+  for i = #held, 1, -1 do
+    local json = string.match(held[i], '^%S+ %d+ %d+ (.*)$')
+    local ok, fields = pcall(cjson.decode, json or '')
+    if ok and type(fields) == 'table' and fields.c == ARGV[7] and fields.u == ARGV[6] then
+      return {'repeat', held[i]}
+    end
+  end
+end
 local id = redis.call('HINCRBY', KEYS[1], 'top', 1)
 local now = redis.call('TIME')
 local millis = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)

@@ -229,6 +229,46 @@ class StreamsAcrossNodesIT {
     }
 
     /** Sends {@code prefix from .. prefix to}, each after the previous one's echo; returns the texts. */
+    /**
+     * Ann's socket to one node dropped before her echo came; her page reconnects to the other node and resends,
+     * marked as a resend: the room, whose history is in Redis, takes it once.
+     */
+    @Test
+    void aResendThroughTheOtherNodeIsNotPostedTwice() throws Exception {
+        try (RedisDeployment redis = mode().start();
+             ChatCluster cluster = new ChatCluster(redis)) {
+            ChatServer one = cluster.startNode();
+            ChatServer two = cluster.startNode();
+            try (ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
+                bob.start();
+                try (ChatClient ann = ChatClient.join(one.wsBase(), "2330", "ann")) {
+                    ann.start();
+                    ann.post("hi", "ann-1", false);
+                    assertEquals("hi", bob.nextChat().getString("message"));
+                }
+                try (ChatClient annAgain = ChatClient.join(two.wsBase(), "2330", "ann")) {
+                    annAgain.start();
+                    annAgain.post("hi", "ann-1", true);
+                    annAgain.post("after", "ann-2", true);
+                    assertEquals("after", awaitNextChat(bob).getString("message"), "the repeat reached nobody");
+                    assertEquals("after", awaitNextChat(annAgain).getString("message"), "and its sender no error");
+                }
+            }
+        }
+    }
+
+    /** The next chat message, skipping presence frames; fails on an error frame. */
+    private static JsonObject awaitNextChat(ChatClient client) {
+        while (true) {
+            JsonObject frame = client.next();
+            assertNotEquals("error", frame.getString("type", null), "error frame " + frame);
+            if ("chat.message".equals(frame.getString("type", null))) {
+                return frame;
+            }
+        }
+    }
+
+
     private static List<String> say(ChatClient client, String prefix, int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> {
             String text = prefix + i;
