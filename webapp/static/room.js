@@ -51,7 +51,8 @@
    * id (cid), which the server copies into the echo and into any error about that message: the acknowledgement
    * is exact. An entry still 'sent' when the socket drops is sent again after reconnecting, marked as a resend
    * (resend: true), so a message is never silently lost and the room does not take it twice: the server publishes
-   * a resend only if the room's history lacks it (same name, same cid); this window shows it once either way.
+   * a resend only if the room's history lacks it (same name, same cid; limits in docs/streams.md); this window
+   * shows it once either way.
    */
   const outbox = [];
   /**
@@ -550,13 +551,17 @@
       }
       socket = null;
       clearTimeout(stableTimer);
-      // Not acknowledged: send again once reconnected rather than lose it.
-      outbox.forEach(function (entry) {
-        entry.resend = entry.resend || entry.state === 'sent';
-        entry.state = 'queued';
-        showState(entry);
-      });
+      requeueUnacknowledged();
       scheduleReconnect();
+    });
+  }
+
+  /** The socket is gone: what it did not acknowledge is sent again once reconnected, rather than lost. */
+  function requeueUnacknowledged() {
+    outbox.forEach(function (entry) {
+      entry.resend = entry.resend || entry.state === 'sent'; // it may have reached the room unseen
+      entry.state = 'queued';
+      showState(entry);
     });
   }
 
@@ -573,8 +578,9 @@
   window.addEventListener('pagehide', function (event) {
     if (event.persisted && socket !== null) {
       const ws = socket;
-      socket = null;
+      socket = null; // its close event is then ignored: requeue here
       clearTimeout(retryTimer);
+      requeueUnacknowledged();
       ws.close(1000, 'page hidden');
     }
   });

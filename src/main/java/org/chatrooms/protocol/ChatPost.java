@@ -41,10 +41,11 @@ public record ChatPost(RoomName room, String user, String text, String clientId,
     }
 
     /**
-     * Whether {@code held}, a message of the room, is this resend's original: the same sender name and the same
-     * client id. (A client id is the sender's own, so a name is needed too: another user's ids say nothing.)
+     * Whether {@code held}, a message of the room, is this resend's original: the same sender (name, and verified
+     * or not) and the same client id. (A client id is the sender's own, so the sender is needed too: a guest who
+     * took a verified user's name while that user was away must not suppress the user's resend.)
      */
     public boolean isRepeatOf(ChatMessage held) {
-        return resend && clientId.equals(held.clientId()) && user.equals(held.user());
+        return resend && clientId.equals(held.clientId()) && user.equals(held.user()) && verified == held.verified();
     }
 }

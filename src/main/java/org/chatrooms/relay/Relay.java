@@ -28,7 +28,7 @@ import org.chatrooms.room.StreamPosition;
  *   <li>{@link #publish} fails (never drops silently) when the message cannot reach the room, so the sender can
  *       be told;</li>
  *   <li>a resend ({@link ChatPost#resend()}) is published only if the room's history, in the current epoch, does
- *       not hold its original already (same sender name and client id): a client that resends what it never saw
+ *       not hold its original already (same sender, verified or not, and client id): a client that resends what it never saw
  *       acknowledged does not post it twice. Beyond the history (older, trimmed, another epoch) it is published
  *       again.</li>
  * </ul>

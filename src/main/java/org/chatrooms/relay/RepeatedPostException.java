@@ -4,8 +4,8 @@ import org.chatrooms.protocol.ChatMessage;
 
 /**
  * A resend ({@link org.chatrooms.protocol.ChatPost#resend()}) whose original the room's history already holds:
- * nothing was published. The original reached the room; the sender's socket gets it like any other message (its
- * resumed catch-up, or it had it already), so there is nothing to wait for and nothing to report.
+ * nothing was published. The original reached the room; the sender's socket awaits it as this post's echo (its
+ * resumed catch-up brings it, or it had it already), exactly as for a post just numbered.
  */
 public final class RepeatedPostException extends RuntimeException {
 

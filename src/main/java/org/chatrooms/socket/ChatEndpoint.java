@@ -160,10 +160,12 @@ public class ChatEndpoint {
             return;
         }
         hub.publish(post).whenComplete((message, failure) -> {
-            if (unwrap(failure) instanceof RepeatedPostException) {
-                // A resend the room has: its original reaches this socket like any message (its resumed catch-up),
-                // so nothing is awaited; awaiting the older position behind newer posts would misreport them.
+            if (unwrap(failure) instanceof RepeatedPostException repeat) {
+                // A resend the room has: its original is awaited as this post's echo (this socket gets it from its
+                // resumed catch-up, or had it), and reported as not delivered if the stream passes it without,
+                // e.g. a failover that lost it after all.
                 metrics.messageRefused("repeat");
+                socket.numbered(repeat.original());
             } else if (failure != null) {
                 metrics.messageRefused("not_delivered");
                 client.send(hub.codec().encodeError("not_delivered", notDeliveredText(failure), post.clientId()));

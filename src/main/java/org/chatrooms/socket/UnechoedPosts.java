@@ -51,7 +51,7 @@ final class UnechoedPosts {
             if (awaited == null) {
                 awaited = new ArrayDeque<>();
             }
-            awaited.addLast(post);
+            insertInStreamOrder(post);
             return Outcome.AWAITED;
         }
         if (skips != null) {
@@ -62,6 +62,24 @@ final class UnechoedPosts {
             }
         }
         return Outcome.ECHOED_ALREADY;
+    }
+
+    /**
+     * Posts are numbered in the order sent, so a new one goes last; except a resend the room already had, whose
+     * original is older than posts numbered since (RepeatedPostException): it goes before the later ones of its
+     * epoch, so that its echo does not settle them as lost.
+     */
+    private void insertInStreamOrder(Post post) {
+        StreamPosition position = post.position();
+        List<Post> later = List.of();
+        while (!awaited.isEmpty() && awaited.peekLast().position().epoch().equals(position.epoch())
+                && awaited.peekLast().position().id() > position.id()) {
+            later = add(later, awaited.pollLast());
+        }
+        awaited.addLast(post);
+        for (int i = later.size() - 1; i >= 0; i--) {
+            awaited.addLast(later.get(i));
+        }
     }
 
     /** The oldest awaited post, once more are awaited than {@link #MAX_AWAITED}; null otherwise. */

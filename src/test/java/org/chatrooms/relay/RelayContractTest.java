@@ -355,6 +355,17 @@ public abstract class RelayContractTest {
                 "and reached no listener");
     }
 
+    /** Names and client ids as clients send them: non-ASCII, quotes and backslashes (escaped in Redis's copy). */
+    @Test
+    void aResendIsRecognisedWhateverTheNameAndClientIdContain() {
+        RoomName room = joined(freshRoom());
+        ChatPost tricky = new ChatPost(room, "安妮 \"q\"", "text with \"c\":\"x\"", "a\"b\\c}", true);
+        ChatMessage original = Stages.await(relay.publish(tricky));
+        received.take(1);
+        assertEquals(original, Stages.assertFailsWith(RepeatedPostException.class,
+                relay.publish(tricky.asResend())).original());
+    }
+
     @Test
     void aResendIsPublishedWhenTheHistoryLacksIt() {
         restartWith(new StreamRetention(2, Duration.ofMinutes(5)));
@@ -363,10 +374,11 @@ public abstract class RelayContractTest {
         relay.publish(first);
         Stages.await(relay.publish(new ChatPost(room, "ann", "lost on its way", "ann-2").asResend()));
         Stages.await(relay.publish(new ChatPost(room, "bob", "same id, other sender", "ann-1").asResend()));
+        Stages.await(relay.publish(new ChatPost(room, "ann", "a verified ann", "ann-1", true).asResend()));
         Stages.await(relay.publish(new ChatPost(room, "ann", "third", "ann-3")));
         Stages.await(relay.publish(first.asResend())); // trimmed from the 2-message history: taken again
-        assertEquals(List.of("first", "lost on its way", "same id, other sender", "third", "first"),
-                received.take(5).stream().map(ChatMessage::text).toList());
+        assertEquals(List.of("first", "lost on its way", "same id, other sender", "a verified ann", "third", "first"),
+                received.take(6).stream().map(ChatMessage::text).toList());
     }
 
     // ---- helpers ----

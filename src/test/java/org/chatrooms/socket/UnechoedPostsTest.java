@@ -87,6 +87,22 @@ class UnechoedPostsTest {
         assertEquals(List.of("chat 5", "chat 6"), frames());
     }
 
+    /**
+     * A resend the room already had is awaited at its original's older place, after a newer post was numbered:
+     * the original's echo must not settle the newer one as lost.
+     */
+    @Test
+    void aRepeatsOriginalAwaitedAfterANewerPostSettlesOnlyItself() {
+        ChatMessage newer = message("e1", 7, "c7");
+        ChatMessage original = message("e1", 5, "c5");
+        socket.numbered(newer);
+        socket.numbered(original);
+        deliver(original);
+        deliver(message("e1", 6, null));
+        deliver(newer);
+        assertEquals(List.of("chat 5", "chat 6", "chat 7"), frames());
+    }
+
     @Test
     void aLaterIdOfTheEpochMeansTheAwaitedPostWasLost() {
         socket.numbered(message("e1", 5, "c5"));

@@ -53,6 +53,19 @@ final class RedisPayload {
     }
 
     /**
+     * {@code "c":"<clientId>"} exactly as {@link #unnumbered} writes it (the same generator, the same escapes), for
+     * {@code publish.lua} to find a resend's original by plain substring before it decodes any entry.
+     */
+    static String clientIdMember(String clientId) {
+        StringWriter out = new StringWriter(8 + clientId.length());
+        try (JsonGenerator json = GENERATORS.createGenerator(out)) {
+            json.writeStartObject().write("c", clientId).writeEnd();
+        }
+        String object = out.toString();
+        return object.substring(1, object.length() - 1);
+    }
+
+    /**
      * Reads a payload of {@code room}'s channel or history.
      *
      * @throws IllegalArgumentException when it is not in this format (a foreign publisher on our channel)

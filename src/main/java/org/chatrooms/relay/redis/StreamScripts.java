@@ -56,12 +56,12 @@ final class StreamScripts {
 
     Response<Object> publish(AbstractPipeline pipeline, ChatPost post) {
         RoomName room = post.room();
-        List<String> args = new ArrayList<>(7);
+        List<String> args = new ArrayList<>(9);
         args.addAll(List.of(keys.roomChannel(room), RedisPayload.unnumbered(post),
                 Integer.toString(retention.historySize()), ttlMillis(), sharded ? "1" : "0"));
         if (post.resend()) {
-            args.add(post.user());
-            args.add(post.clientId());
+            args.addAll(List.of(post.user(), post.clientId(), post.verified() ? "1" : "0",
+                    RedisPayload.clientIdMember(post.clientId())));
         }
         return pipeline.evalsha(PUBLISH.sha(), List.of(keys.roomStream(room), keys.roomHistory(room)), args);
     }

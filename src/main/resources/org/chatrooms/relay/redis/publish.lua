@@ -5,7 +5,9 @@
 -- ARGV[1] the room's channel, ARGV[2] the message payload, ARGV[3] history size, ARGV[4] idle time to live (ms),
 -- ARGV[5] '1' when the channel is a sharded one (Redis Cluster: SPUBLISH, counted by SHARDNUMSUB on this shard),
 -- else '0' (classic PUBLISH and NUMSUB)
--- ARGV[6], ARGV[7] for a resend: the sender's name and the client id its original carried; absent otherwise
+-- ARGV[6..9] for a resend, absent otherwise: the sender's name, the client id its original carried, '1' if the
+-- sender is verified else '0', and the client id's member as the payload writes it ("c":"...", to skip entries
+-- without it before decoding any)
 -- Returns 0 (no id used) when no server subscribes to the room: the message would reach nobody, not even its
 -- sender's echo. {'repeat', entry} (no id used) when it is a resend whose original the history holds (the history
 -- holds the current epoch only). Otherwise {id, millis, epoch, rotated}.
@@ -23,11 +25,15 @@ local epoch, rotated = current_epoch(KEYS[1], KEYS[2], ARGV[4])
 if ARGV[7] then
   -- Newest first: a resend follows its original. Entries are '<epoch> <id> <millis> <json>'.
   local held = redis.call('LRANGE', KEYS[2], 0, -1)
+  local verified = ARGV[8] == '1'
   for i = #held, 1, -1 do
-    local json = string.match(held[i], '^%S+ %d+ %d+ (.*)$')
-    local ok, fields = pcall(cjson.decode, json or '')
-    if ok and type(fields) == 'table' and fields.c == ARGV[7] and fields.u == ARGV[6] then
-      return {'repeat', held[i]}
+    if string.find(held[i], ARGV[9], 1, true) then
+      local json = string.match(held[i], '^%S+ %d+ %d+ (.*)$')
+      local ok, fields = pcall(cjson.decode, json or '')
+      if ok and type(fields) == 'table' and fields.c == ARGV[7] and fields.u == ARGV[6]
+          and (fields.v == true) == verified then
+        return {'repeat', held[i]}
+      end
     end
   end
 end

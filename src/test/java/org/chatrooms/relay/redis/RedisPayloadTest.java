@@ -26,4 +26,15 @@ class RedisPayloadTest {
         // A payload of an older server (no "v") is a guest's.
         assertFalse(RedisPayload.decode(ROOM, "3f9a0c2b71de 19 1795636963074 {\"u\":\"x\",\"m\":\"y\"}").verified());
     }
+
+    /** What publish.lua searches a resend's original by must be in the payload as written, escapes included. */
+    @Test
+    void theClientIdMemberIsFoundVerbatimInThePayload() {
+        for (String cid : java.util.List.of("k2x9-17", "a\"b", "back\\slash", "}{:,")) {
+            String payload = RedisPayload.unnumbered(new ChatPost(ROOM, "安妮", "m \"c\":\"" + cid, cid));
+            String member = RedisPayload.clientIdMember(cid);
+            assertTrue(member.startsWith("\"c\":\""), member);
+            assertTrue(payload.contains(member), payload + " lacks " + member);
+        }
+    }
 }

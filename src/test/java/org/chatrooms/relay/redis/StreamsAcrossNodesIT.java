@@ -228,7 +228,6 @@ class StreamsAcrossNodesIT {
         }
     }
 
-    /** Sends {@code prefix from .. prefix to}, each after the previous one's echo; returns the texts. */
     /**
      * Ann's socket to one node dropped before her echo came; her page reconnects to the other node and resends,
      * marked as a resend: the room, whose history is in Redis, takes it once.
@@ -240,14 +239,12 @@ class StreamsAcrossNodesIT {
             ChatServer one = cluster.startNode();
             ChatServer two = cluster.startNode();
             try (ChatClient bob = ChatClient.join(two.wsBase(), "2330")) {
-                bob.start();
                 try (ChatClient ann = ChatClient.join(one.wsBase(), "2330", "ann")) {
-                    ann.start();
                     ann.post("hi", "ann-1", false);
-                    assertEquals("hi", bob.nextChat().getString("message"));
+                    assertEquals("hi", awaitNextChat(bob).getString("message"));
                 }
                 try (ChatClient annAgain = ChatClient.join(two.wsBase(), "2330", "ann")) {
-                    annAgain.start();
+                    assertEquals(List.of("hi"), annAgain.historyTexts(), "the original, which the page then shows");
                     annAgain.post("hi", "ann-1", true);
                     annAgain.post("after", "ann-2", true);
                     assertEquals("after", awaitNextChat(bob).getString("message"), "the repeat reached nobody");
@@ -269,6 +266,7 @@ class StreamsAcrossNodesIT {
     }
 
 
+    /** Sends {@code prefix from .. prefix to}, each after the previous one's echo; returns the texts. */
     private static List<String> say(ChatClient client, String prefix, int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> {
             String text = prefix + i;
