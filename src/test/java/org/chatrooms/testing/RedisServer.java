@@ -74,6 +74,24 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The least-privilege user {@code docs/redis-relay.md} documents for the relay and presence, as redis-server
+     * options: user {@code user} with password {@code password}, keys and channels under {@code prefix} only; the
+     * default user gets {@code adminPassword}. Keep the two lists the same.
+     */
+    public static List<String> chatAclUser(String user, String password, String prefix, String adminPassword) {
+        List<String> options = new java.util.ArrayList<>(List.of(ADMIN_PASSWORD_OPTION, adminPassword,
+                "--user", user, "on", ">" + password, "~" + prefix + "*", "resetchannels", "&" + prefix + "*"));
+        options.addAll(CHAT_ACL_COMMANDS);
+        return options;
+    }
+
+    /** The commands of that user: {@code +@pubsub} and what the scripts and the relay's own calls use. */
+    public static final List<String> CHAT_ACL_COMMANDS = List.of("+@pubsub", "+evalsha", "+eval", "+script|load",
+            "+ping", "+client|setname", "+info", "+time", "+exists", "+del", "+hget", "+hmget", "+hset", "+hdel",
+            "+hincrby", "+hgetall", "+rpush", "+ltrim", "+llen", "+lrange", "+lindex", "+zadd", "+zscore",
+            "+zrangebyscore", "+zremrangebyscore", "+pexpire", "+psetex");
+
     /** The default user's password that {@code options} set ({@code --requirepass}), if any. */
     public static Optional<String> passwordIn(List<String> options) {
         int index = options.indexOf(ADMIN_PASSWORD_OPTION);

@@ -194,11 +194,8 @@ class RedisRelayFaultTest {
 
     @Test
     void passwordOfTheDefaultUserAndAnAclUserWithOnlyWhatTheRelayNeeds() {
-        RedisServer redis = redis(RedisServer.start(List.of("--requirepass", "admin-secret",
-                "--user", "chat", "on", ">chat-secret", "~" + prefix + "*", "&" + prefix + "*", "resetchannels",
-                "&" + prefix + "*", "+@pubsub", "+evalsha", "+eval", "+script|load", "+ping", "+client|setname",
-                "+info", "+time", "+hmget", "+hget", "+hset", "+hincrby", "+del", "+rpush", "+ltrim", "+llen",
-                "+lrange", "+pexpire", "+psetex")));
+        RedisServer redis = redis(RedisServer.start(
+                RedisServer.chatAclUser("chat", "chat-secret", prefix, "admin-secret")));
         Node admin = node(redis.url("", "admin-secret"));
         Node chat = node(redis.url("chat", "chat-secret"));
         RoomName room = room();
